@@ -1,0 +1,23 @@
+"""extractor — the statistics tables of Chinese 政府信息公开工作年度报告, from messy text, PDFs, DOCX,
+HTML and scans, into one canonical, validated schema.
+
+    >>> from extractor import extract
+    >>> report = extract("report.txt")
+    >>> report.template, report.year, report.cells["apply.new_received.total"].value
+"""
+
+from __future__ import annotations
+
+import logging
+
+from .batch import BatchRecord, Extractor
+from .datamodel import Cell, Check, Report, RowMatch
+from .errors import ExtractorError
+from .options import Limits, Options
+from .pipeline import extract
+
+__version__ = "0.1.0"
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+__all__ = ["BatchRecord", "Cell", "Check", "Extractor", "ExtractorError", "Limits", "Options", "Report", "RowMatch", "__version__", "extract"]

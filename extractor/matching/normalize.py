@@ -1,0 +1,39 @@
+"""Label normalisation: the same function is applied to document text and to template labels, so
+width, punctuation, numbering, spaces and characters doubled at a line break never decide a match."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .._text import nfkc, squash
+
+# Numbering markers: 一、 （一） (1) 1. 1、 1． 第二十条 style prefixes are kept (they are content).
+_NUMBERING = re.compile(
+    r"(?:[一二三四五六七八九十]+[、.]"  # 一、  三.
+    r"|\([一二三四五六七八九十]+\)"  # (一)  (after NFKC, fullwidth parens are ASCII)
+    r"|\(\d{1,2}\)"  # (1)
+    r"|(?<![\d.])\d{1,2}[.、,](?!\d))"  # 1.  1、  but not 12.5
+)
+_PUNCT = re.compile(r"[\"'“”‘’「」『』《》<>,，。.、;；:：!！?？()（）\[\]【】{}/\\|_~·•…\-—–―*#]+")
+_DOUBLED = re.compile(r"([\u4e00-\u9fff])\1+")
+__all__ = ["nfkc", "normalize_label", "normalize_text", "squash", "strip_numbering"]
+
+
+@lru_cache(maxsize=65536)
+def normalize_label(text: str) -> str:
+    """Canonical form of a label for matching: NFKC, no whitespace, no numbering markers,
+    no punctuation, runs of one repeated CJK character collapsed ("由由" -> "由")."""
+    return normalize_text(text)
+
+
+def normalize_text(text: str) -> str:
+    """``normalize_label`` without the cache, for whole documents."""
+    t = squash(text)
+    t = _NUMBERING.sub("", t)
+    t = _PUNCT.sub("", t)
+    return _DOUBLED.sub(r"\1", t)
+
+
+def strip_numbering(text: str) -> str:
+    return _NUMBERING.sub("", squash(text))

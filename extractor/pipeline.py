@@ -1,0 +1,119 @@
+"""The stages chained: ingest -> text layer -> table recovery -> label matching -> values -> validation."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from typing import Any
+
+from . import ingest, metadata, tables, textlayer
+from .datamodel import Cell, Document, Report
+from .matching.align import align, merge_fragments
+from .matching.detect import detect_template
+from .matching.matcher import LabelMatcher
+from .matching.normalize import normalize_text, squash
+from .options import Options
+from .templates import Template, all_templates, load_template
+from .validate import check_identities, flag_cells, infer_mixed_form, resolve_alternatives
+from .values.assign import RowReading, read_row
+from .values.glue import groups_sum, sums_to_last
+
+# The review row has no label: its cells are placed by position under the 行政复议/行政诉讼 header.
+REVIEW_ROW_SCORE = 95.0
+
+
+def extract(source: str | bytes | os.PathLike[str], options: Options | dict[str, Any] | None = None) -> Report:
+    """Extract one document (a path, a file's bytes, or its text) into a Report.
+
+    Raises an ``extractor.errors.ExtractorError`` subclass (with a stable ``code``) for input that cannot
+    be processed; a document that is readable but holds no standard table gives ``template: None``.
+    """
+    opts = Options.coerce(options)
+    t0 = time.perf_counter()
+    raw = ingest.load(source, opts.limits, name=opts.name)
+    t1 = time.perf_counter()
+    doc = textlayer.to_document(raw, opts)
+    t2 = time.perf_counter()
+    report = build_report(doc, opts)
+    report.sha256 = raw.sha256
+    report.timings = {"ingest": t1 - t0, "text_layer": t2 - t1, **report.timings, "total": time.perf_counter() - t0}
+    return report
+
+
+def _header_unit(unit: str, text_squashed: str) -> bool:
+    return re.search(r"金额\(?单位[:：]?" + re.escape(unit), text_squashed) is not None
+
+
+def _read_cells(doc_text: str, res: Any, t: Template) -> tuple[dict[str, Cell], list[RowReading], dict[str, str]]:
+    cells: dict[str, Cell] = {}
+    readings: list[RowReading] = []
+    units: dict[str, str] = {}
+    sq = squash(doc_text)
+    for a in res.assigned.values():
+        row = a.row
+        keys = row.cell_keys()
+        rd = read_row(keys, a.cand.values, a.score, sums_to_last if row.section == "apply" else None)
+        readings.append(rd)
+        cells.update(rd.cells)
+        for k, c in rd.cells.items():
+            if c.unit and c.unit not in ("件", "条", "个", "项", "次"):
+                units[k] = c.unit
+        if row.unit_from_header and _header_unit(row.unit_from_header, sq):
+            for k in keys:
+                units.setdefault(k, row.unit_from_header)
+    if res.review is not None:
+        keys = t.review_keys()
+        rd = read_row(keys, res.review.values, REVIEW_ROW_SCORE, groups_sum(len(t.review_columns)))
+        readings.append(rd)
+        cells.update(rd.cells)
+    return cells, readings, units
+
+
+def build_report(doc: Document, opts: Options | None = None) -> Report:
+    opts = opts or Options()
+    t0 = time.perf_counter()
+    report = Report(source=doc.name, format=doc.format, pages=doc.pages, warnings=list(doc.warnings))
+    if doc.needs_ocr:
+        report.status = "needs_ocr"
+        report.warnings.append("no text layer: the document needs OCR")
+        return report
+    lines = [ln.text for ln in doc.lines]
+    full = "\n".join(lines)
+    report.title, report.year, report.organ = metadata.find_title(lines)
+    if report.year is None:
+        report.year = metadata.find_year(full)
+    cands = tables.recover(doc)
+    if opts.template != "auto":
+        t: Template | None = load_template(opts.template)
+        report.template_evidence = {"forced": 1.0}
+    else:
+        t, report.template_evidence = detect_template(normalize_text(full), cands, all_templates(), report.year)
+    t1 = time.perf_counter()
+    if t is None:
+        report.warnings.append("no standard statistics table found (template null)")
+        report.timings = {"tables": t1 - t0}
+        return report
+    report.template = t.id  # type: ignore[assignment]
+    m = LabelMatcher(t)
+    res = align(merge_fragments(cands, m), t, m)
+    report.rows = res.matches
+    t2 = time.perf_counter()
+    cells, readings, report.units = _read_cells(full, res, t)
+    notes = infer_mixed_form(cells, t, set(res.assigned))
+    report.warnings.extend(notes)
+    for k in t.keys():
+        if k not in cells:
+            cells[k] = Cell(value=None, source="missing", confidence=0.0, review=True,
+                            reason="row not found in the document")
+    resolve_alternatives(readings, cells, t)
+    report.checks = check_identities(cells, t)
+    flag_cells(cells, report.checks)
+    order = t.keys() + [k for k in t.extra_keys() if k in cells]
+    report.cells = {k: cells[k] for k in order}
+    missing = [k for k in t.keys() if cells[k].source == "missing"]
+    if missing:
+        report.status = "partial"
+        report.warnings.append(f"{len(missing)} of {len(t.keys())} cells not found")
+    report.timings = {"tables": t1 - t0, "matching": t2 - t1, "values_validation": time.perf_counter() - t2}
+    return report

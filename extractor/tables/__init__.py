@@ -1,0 +1,20 @@
+"""Table recovery: a Document's tables (real structure) or its text lines (line/tab grammar) become row
+candidates. Contract: ``recover(document) -> list[RowCandidate]`` in reading order."""
+
+from __future__ import annotations
+
+from ..datamodel import Document, RowCandidate
+from .rows import rows_to_candidates
+from .text_grammar import lines_to_rows
+
+
+def recover(doc: Document) -> list[RowCandidate]:
+    if doc.tables:
+        out: list[RowCandidate] = []
+        for t in doc.tables:
+            out.extend(rows_to_candidates(t.rows, grid=t.kind == "grid"))
+        return out
+    return rows_to_candidates(lines_to_rows(doc.lines))
+
+
+__all__ = ["recover"]

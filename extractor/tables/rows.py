@@ -1,0 +1,92 @@
+"""Turn source rows into row candidates: a label (its parts in order) and the value tokens after it.
+
+Contract: ``rows_to_candidates(rows, grid) -> list[RowCandidate]``. A cell is a value when the whole cell
+parses as one (a number, a blank marker); a cell that ends in space-separated numbers gives a label and
+values (PDF text); a cell whose label runs straight into digits gives a label and a *glued* digit blob
+(HTML flattened to text), split later by values/glue.py with the template's identities.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .._text import WS, nfkc
+from ..datamodel import Provenance, RowCandidate, SourceCell, SourceRow, ValueToken
+from ..values.parse import parse_value
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# label text, then digits (optionally signed, several signed groups) to the end of the cell
+_GLUED = re.compile(r"^(?P<label>.*?[^\d\s+\-.,])(?P<blob>[+\-]?\d+(?:[+\-]\d+)*)$")
+_SIGNED = re.compile(r"[+\-]?\d+")
+
+
+@dataclass
+class _Piece:
+    kind: str  # "label" | "value" | "empty"
+    text: str
+    cell: SourceCell
+    glued: bool = False
+
+
+def _split_cell(cell: SourceCell) -> list[_Piece]:
+    text = nfkc(cell.text).strip()
+    if not WS.sub("", text):
+        return [_Piece("empty", "", cell)]
+    if parse_value(text).kind != "text":
+        return [_Piece("value", text, cell)]
+    parts = WS.split(text)
+    if len(parts) > 1 and all(parse_value(t).kind != "text" for t in parts):
+        return [_Piece("value", t, cell) for t in parts]
+    tail: list[str] = []
+    while len(parts) > 1 and parse_value(parts[-1]).kind == "number":
+        tail.insert(0, parts.pop())
+    if tail:
+        return [_Piece("label", "".join(parts), cell)] + [_Piece("value", t, cell) for t in tail]
+    squashed = WS.sub("", text)
+    m = _GLUED.match(squashed)
+    if m and _CJK.search(m.group("label")):
+        blob = m.group("blob")
+        return [_Piece("label", m.group("label"), cell)] + [
+            _Piece("value", seg, cell, glued=True) for seg in _SIGNED.findall(blob)
+        ]
+    return [_Piece("label", text, cell)]
+
+
+def _candidate(labels: list[_Piece], values: list[_Piece], row: SourceRow, grid: bool) -> RowCandidate:
+    first = (labels or values)[0].cell
+    return RowCandidate(
+        label="".join(p.text for p in labels),
+        label_parts=[p.text for p in labels],
+        values=[
+            ValueToken(text=p.text, prov=p.cell.prov, confidence=p.cell.confidence, empty=p.kind == "empty", glued=p.glued)
+            for p in values
+        ],
+        prov=Provenance(line=first.prov.line or row.prov.line, page=first.prov.page or row.prov.page,
+                        bbox=first.prov.bbox, table=first.prov.table, row=first.prov.row),
+        grid=grid,
+    )
+
+
+def row_to_candidates(row: SourceRow, grid: bool = False) -> list[RowCandidate]:
+    pieces = [p for c in row.cells for p in _split_cell(c)]
+    out: list[RowCandidate] = []
+    labels: list[_Piece] = []
+    values: list[_Piece] = []
+    for p in pieces:
+        if p.kind == "label":
+            if any(v.kind == "value" for v in values):  # a label after values starts a new row
+                out.append(_candidate(labels, values, row, grid))
+                labels, values = [], []
+            elif values and not labels:  # empties before the first label are indentation
+                values = []
+            labels.append(p)
+        else:
+            values.append(p)
+    if labels or any(v.kind == "value" for v in values):
+        out.append(_candidate(labels, values, row, grid))
+    return out
+
+
+def rows_to_candidates(rows: list[SourceRow], grid: bool = False) -> list[RowCandidate]:
+    return [c for r in rows for c in row_to_candidates(r, grid)]

@@ -1,0 +1,75 @@
+"""Line/tab grammar: recover table rows from text a scraper pulled out of a report.
+
+Three layouts are seen in the wild and may mix in one file:
+
+* **cell per line** — every cell on its own line behind one leading tab, a blank line between rows; a line
+  without the tab continues the cell above it (a header cell wrapped inside its box: "本年新" / "制作数量");
+* **tab rows** — one row per line, cells split by tabs, leading tabs for empty (merged) cells; a row whose
+  label wraps continues on a later line that holds only the rest of the label;
+* **plain lines** — a row per line with no separators at all (HTML flattened to text: cells glued) or with
+  spaces between cells (PDF text extraction). Splitting those is left to tables/rows.py.
+
+Contract: ``lines_to_rows(lines) -> list[SourceRow]`` in reading order, every cell keeping its line number.
+"""
+
+from __future__ import annotations
+
+from ..datamodel import Provenance, SourceCell, SourceRow, TextLine
+
+
+def _is_blank(text: str) -> bool:
+    return not text.strip(" \t\u3000\xa0\r")
+
+
+def _cell(text: str, line: int) -> SourceCell:
+    return SourceCell(text=text.strip(" \u3000\xa0\r"), prov=Provenance(line=line))
+
+
+def _tab_row(text: str, line: int) -> SourceRow:
+    return SourceRow(cells=[_cell(part, line) for part in text.split("\t")], prov=Provenance(line=line))
+
+
+def _is_single_cell_line(text: str) -> bool:
+    """A cell-per-line layout line: one leading tab, no other tab."""
+    return text.startswith("\t") and "\t" not in text[1:]
+
+
+def lines_to_rows(lines: list[TextLine]) -> list[SourceRow]:
+    rows: list[SourceRow] = []
+    block: list[SourceCell] | None = None  # cells of the current cell-per-line row
+    block_line = 0
+    last_was_cell = False
+
+    def flush() -> None:
+        nonlocal block
+        if block:
+            rows.append(SourceRow(cells=block, prov=Provenance(line=block_line)))
+        block = None
+
+    for tl in lines:
+        text = tl.text.rstrip("\r\n")
+        ln = tl.prov.line or 0
+        if _is_blank(text) and "\t" not in text:
+            flush()
+            last_was_cell = False
+            continue
+        if _is_single_cell_line(text):
+            if block is None:
+                block, block_line = [], ln
+            block.append(_cell(text[1:], ln))
+            last_was_cell = True
+        elif "\t" in text:
+            flush()
+            rows.append(_tab_row(text, ln))
+            last_was_cell = False
+        elif last_was_cell and block:
+            # continuation of the cell above (a header or label wrapped inside its box)
+            prev = block[-1]
+            block[-1] = SourceCell(text=prev.text + text.strip(), prov=prev.prov)
+        else:
+            flush()
+            rows.append(SourceRow(cells=[_cell(text, ln)], prov=Provenance(line=ln)))
+            last_was_cell = False
+    flush()
+    return rows
+

@@ -1,0 +1,38 @@
+"""Text layer: one backend per format turns a RawInput into a Document (lines, and tables where the
+format has real structure). Backends are registered by name and imported lazily, so a missing optional
+dependency only matters for the format that needs it."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from ..datamodel import Document
+from ..errors import UnsupportedFormatError
+from ..ingest import RawInput
+from ..options import Options
+
+Backend = Callable[[RawInput, Options], Document]
+
+# format -> "module:function"
+BACKENDS: dict[str, str] = {
+    "text": "extractor.textlayer.plain:load",
+    "markdown": "extractor.textlayer.plain:load",
+}
+
+
+def register(fmt: str, target: str) -> None:
+    BACKENDS[fmt] = target
+
+
+def backend_for(fmt: str) -> Backend:
+    target = BACKENDS.get(fmt)
+    if target is None:
+        known = ", ".join(sorted(BACKENDS))
+        raise UnsupportedFormatError(f"no reader for format {fmt!r} yet (readers: {known})")
+    mod, func = target.split(":")
+    return getattr(importlib.import_module(mod), func)  # type: ignore[no-any-return]
+
+
+def to_document(raw: RawInput, options: Options) -> Document:
+    return backend_for(raw.format)(raw, options)

@@ -1,0 +1,104 @@
+"""Put a matched row's value tokens into the template's columns.
+
+Contract: ``read_row(cell_keys, tokens, label_score, constraint) -> RowReading``. A blank stays null
+(source "blank"), a cell the row does not have is null with source "missing", digits glued into one token
+are split (values/glue.py) and every alternative that fits is kept for validate/ to choose from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..datamodel import Cell, Provenance, ValueToken
+from .glue import Split, split_row
+from .parse import is_digit_blob, parse_value
+
+# Confidence of a value read from glued digits when only one split fits the row (its own identity held).
+SPLIT_UNIQUE_CONFIDENCE = 0.9
+# Several splits fit: the most plausible is reported, flagged for review.
+SPLIT_AMBIGUOUS_CONFIDENCE = 0.3
+
+
+@dataclass
+class RowReading:
+    keys: list[str]
+    cells: dict[str, Cell]
+    alternatives: list[Split] = field(default_factory=list)  # >1 only for an ambiguous glued row
+    raw: str = ""
+    prov: Provenance = field(default_factory=Provenance)
+
+
+def _trim(tokens: list[ValueToken], k: int) -> tuple[list[ValueToken], str | None]:
+    toks = list(tokens)
+    while len(toks) > k and toks[-1].empty:
+        toks.pop()
+    while len(toks) > k and toks[0].empty:
+        toks.pop(0)
+    if len(toks) > k:
+        filled = [t for t in toks if not t.empty]
+        if len(filled) == k:
+            return filled, None
+        return toks[:k], f"row has {len(filled)} values for {k} columns; extra values ignored"
+    return toks, None
+
+
+def _read(key: str, tok: ValueToken, conf: float) -> Cell:
+    p = parse_value(tok.text)
+    if tok.empty or p.kind == "blank":
+        return Cell(value=None, raw=tok.text, source="blank", confidence=conf, prov=tok.prov)
+    if p.kind == "text":
+        return Cell(value=None, raw=tok.text, source="missing", confidence=0.0, review=True,
+                    reason="cell text is not a number", prov=tok.prov)
+    return Cell(value=p.value, raw=tok.text, unit=p.unit, source="read", confidence=conf, prov=tok.prov)
+
+
+def _missing(reason: str, prov: Provenance | None = None) -> Cell:
+    return Cell(value=None, source="missing", confidence=0.0, review=True, reason=reason, prov=prov or Provenance())
+
+
+def _glued(keys: list[str], toks: list[ValueToken], conf: float,
+           constraint: Callable[[Split], bool] | None) -> RowReading:
+    texts = [t.text.strip() for t in toks]
+    raw = " ".join(texts)
+    alts = split_row(texts, len(keys), constraint)
+    prov = toks[0].prov
+    if not alts:
+        why = "glued digits cannot be split into %d cells that satisfy the row total" % len(keys)
+        return RowReading(keys, {k: _missing(why, prov) for k in keys}, [], raw, prov)
+    best = alts[0]
+    cells: dict[str, Cell] = {}
+    for i, k in enumerate(keys):
+        differs = len({a[i] for a in alts}) > 1
+        if len(alts) == 1:
+            cells[k] = Cell(value=best[i], raw=raw, source="split", confidence=min(conf, SPLIT_UNIQUE_CONFIDENCE),
+                            reason="glued digits split; the only split that fits the row total", prov=prov)
+        else:
+            cells[k] = Cell(value=best[i], raw=raw, source="split",
+                            confidence=SPLIT_AMBIGUOUS_CONFIDENCE if differs else min(conf, SPLIT_UNIQUE_CONFIDENCE),
+                            ambiguous=differs, review=differs,
+                            candidates=[list(a) for a in alts[:10]] if differs else None,
+                            reason=f"glued digits: {len(alts)} splits fit; most plausible kept", prov=prov)
+    return RowReading(keys, cells, alts if len(alts) > 1 else [], raw, prov)
+
+
+def read_row(keys: list[str], tokens: list[ValueToken], label_score: float,
+             constraint: Callable[[Split], bool] | None = None) -> RowReading:
+    k = len(keys)
+    conf_label = max(0.0, min(1.0, label_score / 100.0))
+    toks, note = _trim(tokens, k)
+    filled = [t for t in toks if not t.empty]
+    raw = " ".join(t.text for t in toks)
+    prov = toks[0].prov if toks else Provenance()
+    if len(toks) < k and filled and all(is_digit_blob(t.text) for t in filled) and \
+            sum(len(t.text.strip("+-")) for t in filled) >= k and any(len(t.text.strip("+-")) > 1 for t in filled):
+        return _glued(keys, filled, conf_label, constraint)
+    cells: dict[str, Cell] = {}
+    for i, key in enumerate(keys):
+        if i < len(toks):
+            cells[key] = _read(key, toks[i], conf_label * toks[i].confidence)
+            if note:
+                cells[key] = cells[key].model_copy(update={"review": True, "reason": note})
+        else:
+            cells[key] = _missing(f"row has {len(toks)} cells for {k} columns", prov)
+    return RowReading(keys, cells, [], raw, prov)

@@ -1,0 +1,94 @@
+"""Split digits glued together with no separator ("640020470" -> 64|0|0|2|0|4|70).
+
+Contract: ``split_row(tokens, k, constraint) -> list[tuple[int, ...]]`` — every way to cut the signed digit
+tokens into exactly ``k`` integers (no leading zeros, each token cut into at least one part) that satisfies
+``constraint`` (the row's own identity, e.g. six applicant columns summing to the total), ordered from the
+most plausible. Choosing among several is validate/'s job, with the table's identities.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+# Counts in these reports stay below a billion; a longer part is not a plausible cell.
+MAX_PART_DIGITS = 9
+# Enumeration cap per row: a 15-cell review row of random digits could otherwise explode. Rows that hit
+# the cap are reported as ambiguous with what was found.
+MAX_CANDIDATES = 20000
+
+Split = tuple[int, ...]
+
+
+def _cuts(digits: str, parts: int) -> Iterator[list[str]]:
+    """Every cut of ``digits`` into ``parts`` pieces without leading zeros."""
+    if parts == 1:
+        if len(digits) <= MAX_PART_DIGITS and (digits == "0" or not digits.startswith("0")):
+            yield [digits]
+        return
+    first_max = 1 if digits.startswith("0") else min(MAX_PART_DIGITS, len(digits) - parts + 1)
+    for n in range(1, first_max + 1):
+        for rest in _cuts(digits[n:], parts - 1):
+            yield [digits[:n], *rest]
+
+
+def _distributions(lengths: list[int], k: int) -> Iterator[list[int]]:
+    """How many parts each token gets: each between 1 and its digit count, summing to k."""
+    if not lengths:
+        if k == 0:
+            yield []
+        return
+    head, rest = lengths[0], lengths[1:]
+    for m in range(1, min(head, k - len(rest)) + 1):
+        for tail in _distributions(rest, k - m):
+            yield [m, *tail]
+
+
+def _token_splits(token: str, parts: int) -> Iterator[list[int]]:
+    sign = -1 if token.startswith("-") else 1
+    digits = token.lstrip("+-")
+    for cut in _cuts(digits, parts):
+        vals = [int(x) for x in cut]
+        vals[0] *= sign
+        yield vals
+
+
+def plausibility(split: Split) -> tuple[int, int]:
+    """Lower is more plausible: most cells in these tables are 0 or small, so prefer fewer multi-digit
+    parts, then the smaller largest part."""
+    return (sum(1 for v in split if abs(v) >= 10), max((abs(v) for v in split), default=0))
+
+
+def split_row(tokens: list[str], k: int, constraint: Callable[[Split], bool] | None = None) -> list[Split]:
+    lengths = [len(t.lstrip("+-")) for t in tokens]
+    found: list[Split] = []
+
+    def rec(i: int, dist: list[int], acc: list[int]) -> bool:
+        if i == len(tokens):
+            s = tuple(acc)
+            if constraint is None or constraint(s):
+                found.append(s)
+            return len(found) < MAX_CANDIDATES
+        for vals in _token_splits(tokens[i], dist[i]):
+            if not rec(i + 1, dist, acc + vals):
+                return False
+        return True
+
+    for dist in _distributions(lengths, k):
+        if not rec(0, dist, []):
+            break
+    uniq = sorted(set(found), key=plausibility)
+    return uniq
+
+
+def sums_to_last(split: Split) -> bool:
+    """Row identity of the apply table: the six applicant columns sum to the total."""
+    return sum(split[:-1]) == split[-1]
+
+
+def groups_sum(group: int) -> Callable[[Split], bool]:
+    """Review row: every group of ``group`` cells ends with its total."""
+
+    def ok(split: Split) -> bool:
+        return all(sum(split[i:i + group - 1]) == split[i + group - 1] for i in range(0, len(split), group))
+
+    return ok

@@ -1,0 +1,74 @@
+"""Parse the text of one cell into a value: a number (int, or float where written with decimals),
+a blank, or text that is no value at all."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+import yaml
+
+from .._text import nfkc
+from ..templates import models_dir
+
+Kind = Literal["number", "blank", "text"]
+
+
+@dataclass(frozen=True)
+class ParsedValue:
+    kind: Kind
+    value: int | float | None = None
+    unit: str | None = None
+
+
+@cache
+def _lexicon() -> tuple[frozenset[str], tuple[str, ...]]:
+    data = yaml.safe_load((models_dir() / "lexicon" / "blank_markers.yaml").read_text(encoding="utf-8"))
+    units = tuple(sorted(data["units"], key=len, reverse=True))
+    return frozenset(nfkc(b).strip() for b in data["blank"]), units
+
+
+@cache
+def _number_re() -> re.Pattern[str]:
+    _, units = _lexicon()
+    unit_alt = "|".join(re.escape(u) for u in units)
+    return re.compile(
+        r"^(?P<sign>[+\-])?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<dec>\d+))?\s*(?P<unit>" + unit_alt + r")?$"
+    )
+
+
+_SPACES = re.compile(r"[\s\u3000\xa0]+")
+
+
+def parse_value(text: str) -> ParsedValue:
+    """``"+156"`` -> 156, ``"-18"`` -> -18, ``"3189300元"`` -> 3189300 (unit 元),
+    ``"12.50万元"`` -> 12.5 (unit 万元), ``"—"``/``"无"``/``"/"``/``""`` -> blank, else text."""
+    t = nfkc(text).strip(" \t\r\n\u3000\xa0")
+    blanks, _ = _lexicon()
+    if t in blanks:
+        return ParsedValue("blank")
+    m = _number_re().match(t)
+    if not m:
+        return ParsedValue("text")
+    digits = m.group("int").replace(",", "")
+    sign = -1 if m.group("sign") == "-" else 1
+    value: int | float
+    if m.group("dec") is not None:
+        value = sign * float(f"{digits}.{m.group('dec')}")
+    else:
+        value = sign * int(digits)
+    return ParsedValue("number", value, m.group("unit"))
+
+
+def is_value_text(text: str) -> bool:
+    return parse_value(text).kind != "text"
+
+
+_DIGIT_BLOB = re.compile(r"^[+\-]?\d+$")
+
+
+def is_digit_blob(text: str) -> bool:
+    """A run of digits (optionally signed) that could hold several glued cells."""
+    return bool(_DIGIT_BLOB.match(_SPACES.sub("", nfkc(text))))
