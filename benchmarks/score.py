@@ -5,7 +5,7 @@ Usage::
     python benchmarks/score.py GOLD_DIR PRED_DIR [--json]
 
 PRED_DIR holds one JSON report per document, named ``<stem>.json`` like the gold file (the output of
-``extractor extract FILE --json`` or the ``report`` of a batch record). Scoring rules (shared spec):
+``extractor extract FILE --json``), or is a batch run's ``reports.jsonl``. Scoring rules (shared spec):
 
 * cell accuracy = cells whose extracted value equals the gold value (null must be null) / cells in gold;
 * a document whose template is wrong scores 0 on every cell;
@@ -60,8 +60,12 @@ def score_document(gold: dict[str, Any], pred: dict[str, Any] | None, name: str 
     """Score one prediction (a report dict, or None when extraction produced nothing) against gold."""
     gcells: dict[str, Any] = gold.get("cells") or {}
     if pred is None or "template" not in pred:
-        n = len(gcells) if gold.get("template") else 1
-        return DocScore(name, 0, n, False, wrong=list(gcells)[:20])
+        if not gold.get("template"):
+            return DocScore(name, 0, 1, False)
+        per: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for key in gcells:
+            per[section_of(key)][1] += 1
+        return DocScore(name, 0, len(gcells), False, list(gcells), {k: (0, v[1]) for k, v in per.items()})
     if gold.get("template") is None:
         ok = pred.get("template") in (None, "null")
         return DocScore(name, int(ok), 1, ok)
@@ -128,14 +132,23 @@ def load_gold(gold_dir: Path) -> dict[str, dict[str, Any]]:
     return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(Path(gold_dir).glob("*.json"))}
 
 
-def score_dirs(gold_dir: Path, pred_dir: Path) -> Summary:
-    """Score every gold file against ``PRED_DIR/<stem>.json`` (a missing prediction scores zero)."""
-    docs = []
-    for stem, gold in load_gold(gold_dir).items():
-        p = Path(pred_dir) / f"{stem}.json"
-        pred = json.loads(p.read_text(encoding="utf-8")) if p.exists() else None
-        docs.append(score_document(gold, pred, stem))
-    return Summary(docs)
+def load_predictions(pred: Path) -> dict[str, dict[str, Any] | None]:
+    """Predictions keyed by document stem: a folder of ``<stem>.json`` reports, or a batch ``reports.jsonl``
+    (each record's ``report``, null for a failed document)."""
+    pred = Path(pred)
+    if pred.is_file():
+        out: dict[str, dict[str, Any] | None] = {}
+        for line in pred.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rec = json.loads(line)
+                out[Path(rec["path"]).stem] = rec.get("report")
+        return out
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(pred.glob("*.json"))}
+
+
+def score_dirs(gold_dir: Path, pred: Path) -> Summary:
+    """Score every gold file against its prediction (a missing prediction scores zero)."""
+    return score_reports(load_gold(gold_dir), load_predictions(pred))
 
 
 def score_reports(gold: dict[str, dict[str, Any]], preds: dict[str, dict[str, Any] | None]) -> Summary:

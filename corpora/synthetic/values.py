@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from extractor.templates import Template
+from extractor.templates import RowSpec, Template
 
 Number = int | float
 
@@ -107,6 +107,11 @@ class Values:
     units: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what was left blank, etc.
 
+    def gold_cells(self, t: Template, mixed: bool) -> dict[str, Number | None]:
+        """Every key of the template; in the mixed form the sub-rows follow keys.md's rule."""
+        inferred = mixed_gold(t, self)[0] if mixed else {}
+        return {k: inferred[k] if k in inferred else self.cells[k] for k in t.keys()}
+
     def set(self, key: str, value: Number | None, shown: str | None = None) -> None:
         self.cells[key] = value
         self.shown[key] = "" if value is None else (shown if shown is not None else fmt_int(value))
@@ -132,11 +137,19 @@ def _volume(rng: random.Random, kind: str) -> int:
     return min(2500, int(rng.lognormvariate(3.6, 0.9)))
 
 
+def apply_rows(t: Template, mixed: bool) -> list[RowSpec]:
+    """The apply rows a document prints: the 2021 mixed form prints the single （六） row instead of
+    its three sub-rows; every other document prints the template's own rows."""
+    rows = t.rows_of("apply")
+    if mixed:
+        replaced = {k for r in rows if r.extra for k in r.replaces}
+        return [r for r in rows if r.key not in replaced]
+    return [r for r in rows if not r.extra]
+
+
 def apply_values(rng: random.Random, t: Template, kind: str, mixed: bool, vals: Values) -> None:
     """Fill the apply table so that every identity holds."""
-    rows = [r for r in t.rows_of("apply") if (r.extra if mixed else not r.extra) or (mixed and not r.extra)]
-    replaced = {k for r in t.rows_of("apply") if r.extra and mixed for k in r.replaces}
-    rows = [r for r in rows if r.key not in replaced and (mixed or not r.extra)]
+    rows = apply_rows(t, mixed)
     leaves = [r.key for r in rows if r.key.startswith("result.") and r.key != "result.total"]
     weights = [LEAF_WEIGHTS[k] for k in leaves]
     vol = _volume(rng, kind)
@@ -247,8 +260,8 @@ def active_values_2021(rng: random.Random, kind: str, vals: Values) -> None:
             v = int(rng.lognormvariate(math.log(max(2, hi * scale)) - 1.5, 1.0))
         vals.set(f"active.{row}.decisions", v)
     if rng.random() < (0.55 if kind != "town" else 0.1):
-        amount = round(rng.lognormvariate(math.log(800 * scale + 1), 1.3), rng.choice([2, 2, 2, 1, 4]))
-        text = f"{amount:.{rng.choice([2, 2, 1, 4])}f}" if amount >= 0.01 else "0"
+        amount = rng.lognormvariate(math.log(800 * scale + 1), 1.3)
+        text = f"{amount:.{rng.choice([2, 2, 2, 1, 4])}f}" if amount >= 0.01 else "0"
     else:
         text = rng.choice(["0", "0", "0", "0.00", "0.0"])
     vals.set("active.fees.amount", float(text) if "." in text else int(text), text)
@@ -306,9 +319,9 @@ def _swap_digits(v: int, rng: random.Random) -> int | None:
     return int(s[:i] + s[i + 1] + s[i] + s[i + 2 :])
 
 
-def make_inconsistent(rng: random.Random, t: Template, vals: Values) -> dict[str, Any]:
+def make_inconsistent(rng: random.Random, t: Template, vals: Values, mixed: bool) -> dict[str, Any]:
     """Break one printed number the way reporting offices do; return what was done."""
-    nonnull = [k for k, v in vals.cells.items() if v is not None and k in set(t.keys())]
+    nonnull = [k for k, v in vals.cells.items() if v is not None]
     for _ in range(50):
         kind = rng.choices(["total_off_by_one", "swapped_digits", "review_total", "carried_forward"], [4, 3, 1.5, 1.5])[0]
         if kind == "swapped_digits":
@@ -335,7 +348,7 @@ def make_inconsistent(rng: random.Random, t: Template, vals: Values) -> dict[str
             new = int(vals.cells[key]) + 1
         old = vals.cells[key]
         vals.set(key, new)
-        if broken_identities(t, vals.cells):
+        if broken_identities(t, vals.gold_cells(t, mixed)):
             return {"kind": kind, "key": key, "printed": new, "consistent_value": old}
         vals.set(key, old)
     raise RuntimeError("could not break an identity")

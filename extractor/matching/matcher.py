@@ -28,7 +28,8 @@ def _tokenizer():  # type: ignore[no-untyped-def]
 
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
-    tk.load_userdict(str(models_dir() / "lexicon" / "userdict.txt"))
+    with open(models_dir() / "lexicon" / "userdict.txt", "rb") as f:  # jieba leaves a path's file open
+        tk.load_userdict(f)
     return tk
 
 

@@ -17,8 +17,9 @@ from ..values.parse import parse_value
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # label text, then digits (optionally signed, several signed groups) to the end of the cell
-_GLUED = re.compile(r"^(?P<label>.*?[^\d\s+\-.,])(?P<blob>[+\-]?\d+(?:[+\-]\d+)*)$")
-_SIGNED = re.compile(r"[+\-]?\d+")
+_NUM = r"[+\-]?\d+(?:\.\d+)?"
+_GLUED = re.compile(r"^(?P<label>.*?[^\d\s+\-.,])(?P<blob>" + _NUM + r"(?:[+\-]\d+(?:\.\d+)?)*)(?P<unit>万元|元)?$")
+_SIGNED = re.compile(_NUM)
 
 
 @dataclass
@@ -46,11 +47,10 @@ def _split_cell(cell: SourceCell) -> list[_Piece]:
     squashed = WS.sub("", text)
     m = _GLUED.match(squashed)
     if m and _CJK.search(m.group("label")):
-        blob = m.group("blob")
-        return [_Piece("label", m.group("label"), cell)] + [
-            _Piece("value", seg, cell, glued=True) for seg in _SIGNED.findall(blob)
-        ]
-    return [_Piece("label", text, cell)]
+        segs = _SIGNED.findall(m.group("blob"))
+        segs[-1] += m.group("unit") or ""
+        return [_Piece("label", m.group("label"), cell)] + [_Piece("value", seg, cell, glued=True) for seg in segs]
+    return [_Piece("label", cell.text.strip(), cell)]  # as written: the report shows the raw label
 
 
 def _candidate(labels: list[_Piece], values: list[_Piece], row: SourceRow, grid: bool) -> RowCandidate:

@@ -18,6 +18,9 @@ Backend = Callable[[RawInput, Options], Document]
 BACKENDS: dict[str, str] = {
     "text": "extractor.textlayer.plain:load",
     "markdown": "extractor.textlayer.plain:load",
+    "pdf": "extractor.textlayer.pdf:load",
+    "docx": "extractor.textlayer.docx:load",
+    "html": "extractor.textlayer.html:load",
 }
 
 

@@ -7,12 +7,11 @@ are split (values/glue.py) and every alternative that fits is kept for validate/
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..datamodel import Cell, Provenance, ValueToken
-from .glue import Split, split_row
-from .parse import is_digit_blob, parse_value
+from .glue import Constraint, Split, split_row, split_row_closest
+from .parse import is_digit_blob, parse_value, split_unit
 
 # Confidence of a value read from glued digits when only one split fits the row (its own identity held).
 SPLIT_UNIQUE_CONFIDENCE = 0.9
@@ -57,41 +56,46 @@ def _missing(reason: str, prov: Provenance | None = None) -> Cell:
     return Cell(value=None, source="missing", confidence=0.0, review=True, reason=reason, prov=prov or Provenance())
 
 
-def _glued(keys: list[str], toks: list[ValueToken], conf: float,
-           constraint: Callable[[Split], bool] | None) -> RowReading:
-    texts = [t.text.strip() for t in toks]
-    raw = " ".join(texts)
-    alts = split_row(texts, len(keys), constraint)
+def _glued(keys: list[str], toks: list[ValueToken], conf: float, constraint: Constraint | None) -> RowReading:
+    parts = [split_unit(t.text) for t in toks]
+    texts = [d for d, _ in parts]
+    unit = parts[-1][1]
+    raw = " ".join(t.text.strip() for t in toks)
     prov = toks[0].prov
+    alts = split_row(texts, len(keys), constraint)
+    note = "glued digits split"
+    if not alts and constraint is not None:
+        alts = split_row_closest(texts, len(keys), constraint)[:10]
+        note = "glued digits: no split satisfies the row's own total (the source breaks it)"
+        conf = min(conf, SPLIT_AMBIGUOUS_CONFIDENCE)
     if not alts:
-        why = "glued digits cannot be split into %d cells that satisfy the row total" % len(keys)
+        why = f"glued digits cannot be split into {len(keys)} cells"
         return RowReading(keys, {k: _missing(why, prov) for k in keys}, [], raw, prov)
     best = alts[0]
     cells: dict[str, Cell] = {}
     for i, k in enumerate(keys):
-        differs = len({a[i] for a in alts}) > 1
-        if len(alts) == 1:
-            cells[k] = Cell(value=best[i], raw=raw, source="split", confidence=min(conf, SPLIT_UNIQUE_CONFIDENCE),
-                            reason="glued digits split; the only split that fits the row total", prov=prov)
-        else:
-            cells[k] = Cell(value=best[i], raw=raw, source="split",
-                            confidence=SPLIT_AMBIGUOUS_CONFIDENCE if differs else min(conf, SPLIT_UNIQUE_CONFIDENCE),
-                            ambiguous=differs, review=differs,
-                            candidates=[list(a) for a in alts[:10]] if differs else None,
-                            reason=f"glued digits: {len(alts)} splits fit; most plausible kept", prov=prov)
+        differs = len(alts) > 1 and len({a[i] for a in alts}) > 1
+        cells[k] = Cell(
+            value=best[i], raw=raw, unit=unit if i == len(keys) - 1 else None, source="split", prov=prov,
+            confidence=SPLIT_AMBIGUOUS_CONFIDENCE if differs else min(conf, SPLIT_UNIQUE_CONFIDENCE),
+            ambiguous=differs, review=differs, candidates=[list(a) for a in alts[:10]] if differs else None,
+            reason=f"{note}; {len(alts)} splits fit, most plausible kept" if len(alts) > 1
+            else f"{note}; the only split that fits the row",
+        )
     return RowReading(keys, cells, alts if len(alts) > 1 else [], raw, prov)
 
 
 def read_row(keys: list[str], tokens: list[ValueToken], label_score: float,
-             constraint: Callable[[Split], bool] | None = None) -> RowReading:
+             constraint: Constraint | None = None) -> RowReading:
     k = len(keys)
     conf_label = max(0.0, min(1.0, label_score / 100.0))
     toks, note = _trim(tokens, k)
     filled = [t for t in toks if not t.empty]
     raw = " ".join(t.text for t in toks)
     prov = toks[0].prov if toks else Provenance()
-    if len(toks) < k and filled and all(is_digit_blob(t.text) for t in filled) and \
-            sum(len(t.text.strip("+-")) for t in filled) >= k and any(len(t.text.strip("+-")) > 1 for t in filled):
+    ndigits = [len(split_unit(t.text)[0].lstrip("+-")) for t in filled]
+    if len(toks) < k and filled and all(is_digit_blob(t.text) for t in filled) and sum(ndigits) >= k \
+            and max(ndigits) > 1:
         return _glued(keys, filled, conf_label, constraint)
     cells: dict[str, Cell] = {}
     for i, key in enumerate(keys):

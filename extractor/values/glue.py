@@ -17,6 +17,8 @@ MAX_PART_DIGITS = 9
 MAX_CANDIDATES = 20000
 
 Split = tuple[int, ...]
+# A row's own identities: (how many hold, how many there are) for a candidate split.
+Constraint = Callable[[Split], tuple[int, int]]
 
 
 def _cuts(digits: str, parts: int) -> Iterator[list[str]]:
@@ -53,12 +55,30 @@ def _token_splits(token: str, parts: int) -> Iterator[list[int]]:
 
 
 def plausibility(split: Split) -> tuple[int, int]:
-    """Lower is more plausible: most cells in these tables are 0 or small, so prefer fewer multi-digit
-    parts, then the smaller largest part."""
-    return (sum(1 for v in split if abs(v) >= 10), max((abs(v) for v in split), default=0))
+    """Lower is more plausible: the cells of one printed row are of similar width far more often than a
+    giant number beside tiny ones, so prefer the split with the shortest longest part, then the most even
+    lengths. (It only orders splits the identities could not tell apart; those stay flagged ambiguous.)"""
+    lengths = [len(str(abs(v))) for v in split]
+    return (max(lengths, default=0), sum(n * n for n in lengths))
 
 
-def split_row(tokens: list[str], k: int, constraint: Callable[[Split], bool] | None = None) -> list[Split]:
+def split_row(tokens: list[str], k: int, constraint: Constraint | None = None) -> list[Split]:
+    """Splits that satisfy every identity of ``constraint`` (all splits when None), most plausible first."""
+    return _enumerate(tokens, k, None if constraint is None else (lambda s: _holds(constraint(s))))
+
+
+def split_row_closest(tokens: list[str], k: int, constraint: Constraint) -> list[Split]:
+    """For a row that breaks its own identity (offices make typos): every split, ranked by how many of the
+    row's identities hold, then plausibility."""
+    found = _enumerate(tokens, k, None)
+    return sorted(found, key=lambda s: (-constraint(s)[0], plausibility(s)))
+
+
+def _holds(r: tuple[int, int]) -> bool:
+    return r[0] == r[1]
+
+
+def _enumerate(tokens: list[str], k: int, constraint: Callable[[Split], bool] | None) -> list[Split]:
     lengths = [len(t.lstrip("+-")) for t in tokens]
     found: list[Split] = []
 
@@ -80,15 +100,16 @@ def split_row(tokens: list[str], k: int, constraint: Callable[[Split], bool] | N
     return uniq
 
 
-def sums_to_last(split: Split) -> bool:
+def sums_to_last(split: Split) -> tuple[int, int]:
     """Row identity of the apply table: the six applicant columns sum to the total."""
-    return sum(split[:-1]) == split[-1]
+    return int(sum(split[:-1]) == split[-1]), 1
 
 
-def groups_sum(group: int) -> Callable[[Split], bool]:
+def groups_sum(group: int) -> Constraint:
     """Review row: every group of ``group`` cells ends with its total."""
 
-    def ok(split: Split) -> bool:
-        return all(sum(split[i:i + group - 1]) == split[i + group - 1] for i in range(0, len(split), group))
+    def ok(split: Split) -> tuple[int, int]:
+        starts = range(0, len(split), group)
+        return sum(sum(split[i:i + group - 1]) == split[i + group - 1] for i in starts), len(starts)
 
     return ok

@@ -66,9 +66,19 @@ def is_value_text(text: str) -> bool:
     return parse_value(text).kind != "text"
 
 
-_DIGIT_BLOB = re.compile(r"^[+\-]?\d+$")
+_DIGIT_BLOB = re.compile(r"^(?P<digits>[+\-]?\d+)(?P<unit>\D{1,2})?$")
+
+
+def split_unit(text: str) -> tuple[str, str | None]:
+    """``"1163189300元"`` -> ("1163189300", "元"); a unit must be one of the lexicon's units."""
+    t = _SPACES.sub("", nfkc(text))
+    m = _DIGIT_BLOB.match(t)
+    if m and m.group("unit") and m.group("unit") in _lexicon()[1]:
+        return m.group("digits"), m.group("unit")
+    return t, None
 
 
 def is_digit_blob(text: str) -> bool:
-    """A run of digits (optionally signed) that could hold several glued cells."""
-    return bool(_DIGIT_BLOB.match(_SPACES.sub("", nfkc(text))))
+    """A run of digits (optionally signed, optionally with a unit) that could hold several glued cells."""
+    digits, _ = split_unit(text)
+    return digits.lstrip("+-").isdigit()

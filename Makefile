@@ -1,0 +1,37 @@
+# Two commands set everything up on a fresh machine:  `make run`  and  `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: install run test lint schema bench bench-quick clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[docs,dev]"
+	rm -f $(VENV)/.installed-*; touch $@
+
+install: $(STAMP)
+
+## run: the main job on the bundled corpus — batch-extract corpora/real, print the summary and the score
+run: install
+	$(VENV)/bin/extractor batch corpora/real/docs --out out/real
+	$(PY) benchmarks/score.py corpora/real/gold out/real/reports.jsonl
+
+## test: the whole test suite (what CI runs)
+test: install
+	$(PY) -m pytest -q
+
+lint: install
+	$(VENV)/bin/ruff check extractor benchmarks tests
+	$(VENV)/bin/mypy extractor
+
+## schema: regenerate the published JSON Schema of the Report
+schema: install
+	$(VENV)/bin/extractor schema --out schema/report.schema.json
+
+clean:
+	rm -rf out .pytest_cache .mypy_cache .ruff_cache
+
+-include mk/*.mk

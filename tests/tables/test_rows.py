@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from extractor.datamodel import SourceCell, SourceRow
+from extractor.tables.rows import row_to_candidates
+
+
+def cands(*cells: str):
+    return row_to_candidates(SourceRow(cells=[SourceCell(text=c) for c in cells]), grid=True)
+
+
+def test_label_then_values() -> None:
+    (c,) = cands("规章", "0", "+3", "12")
+    assert c.label == "规章" and [v.text for v in c.values] == ["0", "+3", "12"]
+
+
+def test_space_separated_numbers_after_label_pdf_text() -> None:
+    (c,) = cands("一、本年新收政府信息公开申请数量 21 0 0 0 0 0 21")
+    assert c.label == "一、本年新收政府信息公开申请数量" and len(c.values) == 7
+
+
+def test_glued_digits_are_cut_from_the_label() -> None:
+    (c,) = cands("一、本年新收政府信息公开申请数量640020470")
+    assert c.label == "一、本年新收政府信息公开申请数量"
+    assert [(v.text, v.glued) for v in c.values] == [("640020470", True)]
+
+
+def test_signed_glued_groups_and_unit() -> None:
+    (c,) = cands("行政许可35+156191")
+    assert [v.text for v in c.values] == ["35", "+156191"]
+    (d,) = cands("政府集中采购1163189300元")
+    assert [v.text for v in d.values] == ["1163189300元"]
+
+
+def test_leading_empty_cells_of_a_label_row_are_indentation_but_kept_without_label() -> None:
+    (c,) = cands("", "", "法规禁止公开", "", "")
+    assert c.label == "法规禁止公开" and len(c.values) == 2 and all(v.empty for v in c.values)
+    (d,) = cands("", "", "0", "1")
+    assert d.label == "" and len(d.values) == 4
+
+
+def test_numbers_inside_a_label_do_not_split_it() -> None:
+    (c,) = cands("3.危及“三安全一稳定”")
+    assert c.values == [] and c.label == "3.危及“三安全一稳定”"

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from extractor.tables.text_grammar import lines_to_rows
+from extractor.textlayer.plain import text_to_lines
+
+
+def rows_of(text: str) -> list[list[str]]:
+    return [[c.text for c in r.cells] for r in lines_to_rows(text_to_lines(text))]
+
+
+def test_cell_per_line_blocks_become_rows_and_wrapped_cells_join() -> None:
+    text = "\t信息内容\n\t本年新\n制作数量\n\t本年新\n公开数量\n\n\t规章\n\t0\n\t0\n\t0\n"
+    assert rows_of(text) == [["信息内容", "本年新制作数量", "本年新公开数量"], ["规章", "0", "0", "0"]]
+
+
+def test_tab_rows_keep_empty_positions() -> None:
+    assert rows_of("\t\t\t1\t2\n") == [["", "", "", "1", "2"]]
+
+
+def test_prose_lines_are_single_cell_rows_with_line_numbers() -> None:
+    rows = lines_to_rows(text_to_lines("标题\n\n正文一行"))
+    assert [(r.cells[0].text, r.cells[0].prov.line) for r in rows] == [("标题", 1), ("正文一行", 3)]

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import pytest
+
+from extractor.values.parse import parse_value
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value", "unit"),
+    [
+        ("0", "number", 0, None),
+        ("+156", "number", 156, None),
+        ("-18", "number", -18, None),
+        ("－18", "number", -18, None),
+        ("3189300元", "number", 3189300, "元"),
+        ("7730.28", "number", 7730.28, None),
+        ("12.50万元", "number", 12.5, "万元"),
+        ("1,234", "number", 1234, None),
+        ("１２", "number", 12, None),
+        ("—", "blank", None, None),
+        ("——", "blank", None, None),
+        ("无", "blank", None, None),
+        ("/", "blank", None, None),
+        ("", "blank", None, None),
+        ("  ", "blank", None, None),
+        ("规章", "text", None, None),
+        ("1.属于国家秘密", "text", None, None),
+    ],
+)
+def test_parse_value(text: str, kind: str, value, unit) -> None:
+    p = parse_value(text)
+    assert (p.kind, p.value, p.unit) == (kind, value, unit)
+    if kind == "number":
+        assert type(p.value) is type(value)  # a decimal stays a decimal, an integer an int
