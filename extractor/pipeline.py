@@ -17,7 +17,7 @@ from .options import Options
 from .templates import Template, all_templates, load_template
 from .validate import check_identities, flag_cells, infer_mixed_form, resolve_alternatives
 from .values.assign import RowReading, read_row
-from .values.glue import groups_sum, sums_to_last
+from .values.glue import NO_RULE, SUM_LAST, groups_of
 
 # The review row has no label: its cells are placed by position under the 行政复议/行政诉讼 header.
 REVIEW_ROW_SCORE = 95.0
@@ -53,7 +53,7 @@ def _read_cells(doc_text: str, res: Any, t: Template) -> tuple[dict[str, Cell], 
     for a in res.assigned.values():
         row = a.row
         keys = row.cell_keys()
-        rd = read_row(keys, a.cand.values, a.score, sums_to_last if row.section == "apply" else None)
+        rd = read_row(keys, a.cand.values, a.score, SUM_LAST if row.section == "apply" else NO_RULE)
         readings.append(rd)
         cells.update(rd.cells)
         for k, c in rd.cells.items():
@@ -64,7 +64,7 @@ def _read_cells(doc_text: str, res: Any, t: Template) -> tuple[dict[str, Cell], 
                 units.setdefault(k, row.unit_from_header)
     if res.review is not None:
         keys = t.review_keys()
-        rd = read_row(keys, res.review.values, REVIEW_ROW_SCORE, groups_sum(len(t.review_columns)))
+        rd = read_row(keys, res.review.values, REVIEW_ROW_SCORE, groups_of(len(t.review_columns)))
         readings.append(rd)
         cells.update(rd.cells)
     return cells, readings, units

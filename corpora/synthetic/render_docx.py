@@ -20,7 +20,6 @@ from docx.shared import Cm, Pt
 from .document import Report
 from .tables import Table
 
-FIXED_TIME = dt.datetime(2020, 1, 1, 0, 0, 0)
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
 
@@ -92,18 +91,19 @@ def add_table(doc, t: Table, style: DocxStyle) -> None:
         _no_borders(table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    cells = [list(row.cells) for row in table.rows]  # before merging; python-docx's table.cell() is O(n) a call
     for i, w in enumerate(t.widths_cm):
-        table.columns[i].width = Cm(w)
-        for row in table.rows:
-            row.cells[i].width = Cm(w)
+        table.columns[i].width = Cm(w)  # LibreOffice reads the grid widths, Word the cell widths
+        for row in cells:
+            row[i].width = Cm(w)
     for r, row in enumerate(grid):
         for c, slot in enumerate(row):
             if slot.kind != "origin":
                 continue
             cell = slot.cell
-            target = table.cell(r, c)
+            target = cells[r][c]
             if cell.rs > 1 or cell.cs > 1:
-                target = target.merge(table.cell(r + cell.rs - 1, c + cell.cs - 1))
+                target = target.merge(cells[r + cell.rs - 1][c + cell.cs - 1])
             target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             for i, line in enumerate(cell.text.split("\n")):
                 p = target.paragraphs[0] if i == 0 else target.add_paragraph()
@@ -126,8 +126,9 @@ def render_docx(rep: Report, rng: random.Random, style: DocxStyle) -> bytes:
         _page_footer(sec, 11)
     cp = doc.core_properties
     cp.author = cp.last_modified_by = "Administrator"
-    cp.created = cp.modified = FIXED_TIME
-    cp.last_printed = FIXED_TIME
+    yy, mm, dd = rep.pub_date
+    cp.created = cp.modified = cp.last_printed = dt.datetime(yy, mm, dd, 9, 0, 0)  # fixed: reproducible bytes
+    cp.comments = ""
     cp.revision = 1
     cp.title = rep.title.replace("\n", "")
     body_font = rng.choice(["仿宋_GB2312", "仿宋", "宋体"])
@@ -139,8 +140,6 @@ def render_docx(rep: Report, rng: random.Random, style: DocxStyle) -> bytes:
                 _font(p.add_run(line), "方正小标宋简体", 20, bold=True)
             doc.add_paragraph()
         elif b.kind == "table":
-            if b.table.name == "apply" and style.page_break_before_apply:
-                pass  # the break goes before the heading, handled below
             add_table(doc, b.table, style)
             doc.add_paragraph()
         elif b.kind == "sign":

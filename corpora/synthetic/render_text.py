@@ -181,3 +181,41 @@ def text_glued(rep: Report, rng: random.Random) -> tuple[str, list[str]]:
             lines += b.text.split("\n")
     lines += ["", "【打印本页】　【关闭窗口】", *ch.footer]
     return "\n".join(lines) + "\n", ["cells glued without separators"]
+
+
+_TOKEN = re.compile(r"[+-]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:万元|元)?")
+
+
+def _splits(s: str, k: int) -> int:
+    """Ways to read ``s`` as ``k`` printed values (a no-break space is one blank cell); capped at 2."""
+    memo: dict[tuple[int, int], int] = {}
+
+    def ways(pos: int, left: int) -> int:
+        if left == 0:
+            return int(pos == len(s))
+        if (pos, left) in memo:
+            return memo[pos, left]
+        total = 0
+        if s.startswith(NBSP, pos):
+            total = ways(pos + 1, left - 1)
+        else:
+            for end in range(pos + 1, len(s) + 1):
+                if _TOKEN.fullmatch(s, pos, end):
+                    total += ways(end, left - 1)
+                    if total >= 2:
+                        break
+        memo[pos, left] = min(total, 2)
+        return memo[pos, left]
+
+    return ways(0, k)
+
+
+def glued_ambiguous_rows(rep: Report) -> list[str]:
+    """Rows whose glued numbers split into the row's cells in more than one way (before identities)."""
+    out = []
+    for table in rep.tables():
+        for row in table.rows:
+            nums = [c for c in row if c.role == "num"]
+            if nums and _splits("".join(c.text or NBSP for c in nums), len(nums)) > 1:
+                out.append(nums[0].key.rsplit(".", 1)[0] if table.name != "review" else "review")
+    return out

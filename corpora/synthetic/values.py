@@ -75,7 +75,7 @@ def make_organ(rng: random.Random) -> Organ:
     city = _place(rng) + "市"
     county = _place(rng, city) + rng.choice("县区区")
     town = _place(rng, city + county) + rng.choice(["镇", "镇", "镇", "乡", "街道"])
-    kind = rng.choices(["town", "county_gov", "city_gov", "bureau", "office"], [0.36, 0.2, 0.06, 0.3, 0.08])[0]
+    kind = rng.choices(["town", "county_gov", "city_gov", "bureau", "office"], [0.3, 0.24, 0.07, 0.31, 0.08])[0]
     if kind == "town":
         tail = town[-2:] if town.endswith("街道") else town[-1]
         name = rng.choice([town, county + town, city + county + town, town + "人民政府", town + "人民政府"])

@@ -44,6 +44,10 @@ CELL_GAP_EM = 0.75
 # lines apart (a wrapped label or a heading between two sub-tables; prose paragraphs are longer).
 MIN_TABLE_LINES = 3
 MAX_TABLE_GAP_LINES = 3
+# Vertical text (三、本年度办理结果 written one character per line in a tall merged cell): single-character
+# cells whose x0 agree within VERTICAL_X_TOL pt on at least VERTICAL_MIN lines of a page.
+VERTICAL_MIN = 3
+VERTICAL_X_TOL = 2.0
 # Page headers and footers: "- 4 -", "— 5 —", "第 3 页 共 8 页", "3/8", or a lone page number near an edge.
 _PAGE_MARK = re.compile(r"^[\s\-—–−_·•~]*(第\s*)?\d{1,4}\s*页?(\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[\s\-—–−_·•~]*$")
 _DASHED = re.compile(r"^\s*[\-—–−_·•~]+\s*\d{1,4}\s*[\-—–−_·•~]+\s*$")
@@ -174,6 +178,23 @@ def _word_cell(words: list[dict[str, Any]], pno: int) -> SourceCell:
     return SourceCell(text=text, prov=Provenance(page=pno, bbox=bbox))
 
 
+def _is_char_cell(c: SourceCell) -> bool:
+    t = c.text.strip()
+    return len(t) == 1 and parse_value(t).kind == "text"
+
+
+def _drop_vertical_text(rows: list[list[SourceCell]]) -> list[list[SourceCell]]:
+    """Remove the characters of vertically written labels; they would prefix the row labels beside them."""
+    xs = [c.prov.bbox[0] for cells in rows for c in cells if _is_char_cell(c) and c.prov.bbox]
+
+    def vertical(c: SourceCell) -> bool:
+        if not (_is_char_cell(c) and c.prov.bbox):
+            return False
+        return sum(abs(x - c.prov.bbox[0]) <= VERTICAL_X_TOL for x in xs) >= VERTICAL_MIN
+
+    return [kept for cells in rows if (kept := [c for c in cells if not vertical(c)])]
+
+
 def _tabular(cells: list[SourceCell]) -> bool:
     return len(cells) >= 2 and any(parse_value(c.text).kind != "text" for c in cells)
 
@@ -197,7 +218,7 @@ def _stream_tables(page: Any, pno: int, ruled: list[BBox], start: int) -> list[S
         return []
     lines = [ln for ln in _cluster_lines(words)
              if not _is_page_mark(" ".join(w["text"] for w in ln.words), ln.top, ln.bottom, page.height)]
-    rows = [[_word_cell(c, pno) for c in _split_cells(ln)] for ln in lines]
+    rows = _drop_vertical_text([[_word_cell(c, pno) for c in _split_cells(ln)] for ln in lines])
     out = []
     for first, last in _table_runs(rows):
         index = start + len(out)

@@ -11,6 +11,7 @@ Numbers are never changed silently: everything set here carries ``source`` and `
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 
 from ..datamodel import Cell, Check, Number, Provenance
@@ -21,6 +22,8 @@ TOL = 1e-6
 # Cells below this confidence are flagged for a person to check. Label scores of true rows are ≥ 86 on the
 # seeds and real PDFs, so a read cell of a well-matched row stays above it; ambiguous splits (0.3) do not.
 REVIEW_CONFIDENCE = 0.75
+# Ambiguous glued rows are resolved jointly by trying every combination of their splits up to this many.
+MAX_COMBINATIONS = 4096
 
 
 def _substitute(ident: Identity, cells: dict[str, Cell], t: Template) -> tuple[list[str], str | None]:
@@ -78,31 +81,62 @@ def check_identities(cells: dict[str, Cell], t: Template) -> list[Check]:
     return [evaluate(i, cells, t) for i in t.identities]
 
 
-def _passing(cells: dict[str, Cell], t: Template) -> int:
-    return sum(1 for c in check_identities(cells, t) if c.status == "pass")
+def _passing_fast(values: dict[str, Number | None], t: Template) -> int:
+    n = 0
+    for ident in t.identities:
+        lv = [values.get(k) for k in ident.lhs]
+        rv = [values.get(k) for k in ident.rhs]
+        if None not in lv and None not in rv and abs(sum(lv) - sum(rv)) <= TOL:  # type: ignore[arg-type]
+            n += 1
+    return n
+
+
+def _joint_optimum(amb: list[RowReading], values: dict[str, Number | None], t: Template) -> list[list[tuple[int, ...]]]:
+    """For each ambiguous row, the splits that appear in some combination maximising the identities that
+    hold. Exhaustive over the product of alternatives up to MAX_COMBINATIONS, else coordinate ascent."""
+    sizes = [len(r.alternatives) for r in amb]
+    total = 1
+    for n in sizes:
+        total *= n
+    if total <= MAX_COMBINATIONS:
+        best_score, best_combos = -1, []
+        for combo in itertools.product(*(r.alternatives for r in amb)):
+            for r, alt in zip(amb, combo, strict=True):
+                values.update(zip(r.keys, alt, strict=True))
+            sc = _passing_fast(values, t)
+            if sc > best_score:
+                best_score, best_combos = sc, [combo]
+            elif sc == best_score:
+                best_combos.append(combo)
+        return [[c[i] for c in best_combos] for i in range(len(amb))]
+    chosen = [r.alternatives[0] for r in amb]
+    for _ in range(3):
+        for i, r in enumerate(amb):
+            scored = []
+            for alt in r.alternatives:
+                values.update(zip(r.keys, alt, strict=True))
+                scored.append((_passing_fast(values, t), alt))
+            top = max(sc for sc, _ in scored)
+            chosen[i] = next(a for sc, a in scored if sc == top)
+            values.update(zip(r.keys, chosen[i], strict=True))
+    return [[c] + [a for a in r.alternatives if a != c] for r, c in zip(amb, chosen, strict=True)]
 
 
 def resolve_alternatives(readings: list[RowReading], cells: dict[str, Cell], t: Template) -> None:
-    """Pick, for each ambiguous glued row, the split under which most identities of the table hold."""
+    """Where glued digits left several splits of a row, keep the splits under which most identities of the
+    whole table hold. A cell stays ambiguous only where those splits still disagree."""
     amb = [r for r in readings if len(r.alternatives) > 1]
-    for _ in range(3):  # coordinate ascent; rows rarely interact beyond two rounds
-        changed = False
-        for r in amb:
-            scored = []
-            for alt in r.alternatives:
-                for k, v in zip(r.keys, alt, strict=True):
-                    cells[k] = cells[k].model_copy(update={"value": v})
-                scored.append((_passing(cells, t), alt))
-            top = max(s for s, _ in scored)
-            best = [a for s, a in scored if s == top]  # already in plausibility order
-            for k, v in zip(r.keys, best[0], strict=True):
-                cells[k] = cells[k].model_copy(update={"value": v})
-            if len(best) < len(r.alternatives):
-                changed = True
-            r.alternatives = best if len(best) > 1 else r.alternatives
-            _mark_split(r, best, len(scored), cells)
-        if not changed:
-            break
+    if not amb:
+        return
+    values = {k: c.value for k, c in cells.items()}
+    optimal = _joint_optimum(amb, values, t)
+    for r, opts in zip(amb, optimal, strict=True):
+        uniq = sorted(set(opts), key=r.alternatives.index)  # keep plausibility order
+        for k, v in zip(r.keys, uniq[0], strict=True):
+            cells[k] = cells[k].model_copy(update={"value": v})
+        n_fit = len(r.alternatives)
+        r.alternatives = uniq
+        _mark_split(r, uniq, n_fit, cells)
 
 
 def _mark_split(r: RowReading, best: list[tuple[int, ...]], n_fit: int, cells: dict[str, Cell]) -> None:

@@ -1,6 +1,6 @@
 """Put a matched row's value tokens into the template's columns.
 
-Contract: ``read_row(cell_keys, tokens, label_score, constraint) -> RowReading``. A blank stays null
+Contract: ``read_row(cell_keys, tokens, label_score, rule) -> RowReading``. A blank stays null
 (source "blank"), a cell the row does not have is null with source "missing", digits glued into one token
 are split (values/glue.py) and every alternative that fits is kept for validate/ to choose from.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..datamodel import Cell, Provenance, ValueToken
-from .glue import Constraint, Split, split_row, split_row_closest
+from .glue import NO_RULE, RowRule, Split, split_row, split_row_closest
 from .parse import is_digit_blob, parse_value, split_unit
 
 # Confidence of a value read from glued digits when only one split fits the row (its own identity held).
@@ -56,16 +56,16 @@ def _missing(reason: str, prov: Provenance | None = None) -> Cell:
     return Cell(value=None, source="missing", confidence=0.0, review=True, reason=reason, prov=prov or Provenance())
 
 
-def _glued(keys: list[str], toks: list[ValueToken], conf: float, constraint: Constraint | None) -> RowReading:
+def _glued(keys: list[str], toks: list[ValueToken], conf: float, rule: RowRule) -> RowReading:
     parts = [split_unit(t.text) for t in toks]
     texts = [d for d, _ in parts]
     unit = parts[-1][1]
     raw = " ".join(t.text.strip() for t in toks)
     prov = toks[0].prov
-    alts = split_row(texts, len(keys), constraint)
+    alts = split_row(texts, len(keys), rule)
     note = "glued digits split"
-    if not alts and constraint is not None:
-        alts = split_row_closest(texts, len(keys), constraint)[:10]
+    if not alts and rule is not NO_RULE:
+        alts = split_row_closest(texts, len(keys), rule)[:10]
         note = "glued digits: no split satisfies the row's own total (the source breaks it)"
         conf = min(conf, SPLIT_AMBIGUOUS_CONFIDENCE)
     if not alts:
@@ -86,7 +86,7 @@ def _glued(keys: list[str], toks: list[ValueToken], conf: float, constraint: Con
 
 
 def read_row(keys: list[str], tokens: list[ValueToken], label_score: float,
-             constraint: Constraint | None = None) -> RowReading:
+             rule: RowRule = NO_RULE) -> RowReading:
     k = len(keys)
     conf_label = max(0.0, min(1.0, label_score / 100.0))
     toks, note = _trim(tokens, k)
@@ -96,7 +96,7 @@ def read_row(keys: list[str], tokens: list[ValueToken], label_score: float,
     ndigits = [len(split_unit(t.text)[0].lstrip("+-")) for t in filled]
     if len(toks) < k and filled and all(is_digit_blob(t.text) for t in filled) and sum(ndigits) >= k \
             and max(ndigits) > 1:
-        return _glued(keys, filled, conf_label, constraint)
+        return _glued(keys, filled, conf_label, rule)
     cells: dict[str, Cell] = {}
     for i, key in enumerate(keys):
         if i < len(toks):

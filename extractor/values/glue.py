@@ -1,36 +1,133 @@
 """Split digits glued together with no separator ("640020470" -> 64|0|0|2|0|4|70).
 
-Contract: ``split_row(tokens, k, constraint) -> list[tuple[int, ...]]`` — every way to cut the signed digit
-tokens into exactly ``k`` integers (no leading zeros, each token cut into at least one part) that satisfies
-``constraint`` (the row's own identity, e.g. six applicant columns summing to the total), ordered from the
-most plausible. Choosing among several is validate/'s job, with the table's identities.
+Contract: ``split_row(tokens, k, rule) -> list[Split]`` — every way to cut the signed digit tokens into
+exactly ``k`` integers (no leading zeros, each token cut into at least one part) that satisfies the row's
+own identities (``rule``), most plausible first. Choosing among several is validate/'s job, with the
+identities of the whole table.
+
+Rows with a total are searched with pruning (every part of a row of non-negative counts is at most its
+total, and the parts must add up to it), so even a 15-cell review row of large numbers is quick.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 # Counts in these reports stay below a billion; a longer part is not a plausible cell.
 MAX_PART_DIGITS = 9
-# Enumeration cap per row: a 15-cell review row of random digits could otherwise explode. Rows that hit
-# the cap are reported as ambiguous with what was found.
+# Enumeration caps: found splits, and recursion steps of the unpruned search (a row that breaks its own
+# identity). Rows that hit a cap are reported as ambiguous with what was found.
 MAX_CANDIDATES = 20000
+MAX_STEPS = 300_000
 
 Split = tuple[int, ...]
-# A row's own identities: (how many hold, how many there are) for a candidate split.
-Constraint = Callable[[Split], tuple[int, int]]
 
 
-def _cuts(digits: str, parts: int) -> Iterator[list[str]]:
-    """Every cut of ``digits`` into ``parts`` pieces without leading zeros."""
+@dataclass(frozen=True)
+class RowRule:
+    """The identities inside one printed row: none, "sum_last" (the last cell is the sum of the others),
+    or "groups" (consecutive groups of ``group`` cells, each ending with its total)."""
+
+    kind: str = "none"
+    group: int = 0
+
+    def count(self, split: Split) -> tuple[int, int]:
+        """(identities that hold, identities there are)."""
+        if self.kind == "sum_last":
+            return int(sum(split[:-1]) == split[-1]), 1
+        if self.kind == "groups":
+            starts = range(0, len(split), self.group)
+            return sum(sum(split[i:i + self.group - 1]) == split[i + self.group - 1] for i in starts), len(starts)
+        return 0, 0
+
+    def holds(self, split: Split) -> bool:
+        ok, n = self.count(split)
+        return ok == n
+
+
+NO_RULE = RowRule()
+SUM_LAST = RowRule("sum_last")
+
+
+def groups_of(n: int) -> RowRule:
+    return RowRule("groups", n)
+
+
+def _valid(digits: str) -> bool:
+    return 0 < len(digits) <= MAX_PART_DIGITS and (digits == "0" or not digits.startswith("0"))
+
+
+def _cuts(digits: str, parts: int, steps: list[int]) -> Iterator[list[str]]:
+    """Every cut of ``digits`` into ``parts`` pieces without leading zeros (step-capped)."""
+    steps[0] += 1
+    if steps[0] > MAX_STEPS:
+        return
     if parts == 1:
-        if len(digits) <= MAX_PART_DIGITS and (digits == "0" or not digits.startswith("0")):
+        if _valid(digits):
             yield [digits]
         return
     first_max = 1 if digits.startswith("0") else min(MAX_PART_DIGITS, len(digits) - parts + 1)
     for n in range(1, first_max + 1):
-        for rest in _cuts(digits[n:], parts - 1):
+        for rest in _cuts(digits[n:], parts - 1, steps):
             yield [digits[:n], *rest]
+
+
+def _summing(digits: str, parts: int, target: int) -> Iterator[list[int]]:
+    """Cuts of ``digits`` into ``parts`` numbers adding up to exactly ``target`` (each ≤ target)."""
+    if parts == 1:
+        if _valid(digits) and int(digits) == target:
+            yield [target]
+        return
+    longest = 1 if digits.startswith("0") else min(len(str(target)), len(digits) - parts + 1)
+    for n in range(1, longest + 1):
+        v = int(digits[:n])
+        if v > target:
+            break
+        for rest in _summing(digits[n:], parts - 1, target - v):
+            yield [v, *rest]
+
+
+def _sum_last(digits: str, k: int) -> Iterator[list[int]]:
+    for n in range(1, min(MAX_PART_DIGITS, len(digits) - k + 1) + 1):
+        tail = digits[-n:]
+        if _valid(tail):
+            for head in _summing(digits[:-n], k - 1, int(tail)):
+                yield [*head, int(tail)]
+
+
+def _groups(digits: str, groups: int, g: int) -> Iterator[list[int]]:
+    if groups == 1:
+        yield from _sum_last(digits, g)
+        return
+    for p in range(g, len(digits) - g * (groups - 1) + 1):
+        for first in _sum_last(digits[:p], g):
+            for rest in _groups(digits[p:], groups - 1, g):
+                yield [*first, *rest]
+
+
+def _generic(tokens: list[str], k: int, keep: Callable[[Split], bool]) -> list[Split]:
+    lengths = [len(t.lstrip("+-")) for t in tokens]
+    found: list[Split] = []
+    steps = [0]
+
+    def rec(i: int, dist: list[int], acc: list[int]) -> None:
+        if i == len(tokens):
+            s = tuple(acc)
+            if keep(s):
+                found.append(s)
+            return
+        sign = -1 if tokens[i].startswith("-") else 1
+        for cut in _cuts(tokens[i].lstrip("+-"), dist[i], steps):
+            if len(found) >= MAX_CANDIDATES:
+                return
+            vals = [int(x) for x in cut]
+            vals[0] *= sign
+            rec(i + 1, dist, acc + vals)
+
+    for dist in _distributions(lengths, k):
+        rec(0, dist, [])
+    return found
 
 
 def _distributions(lengths: list[int], k: int) -> Iterator[list[int]]:
@@ -45,15 +142,6 @@ def _distributions(lengths: list[int], k: int) -> Iterator[list[int]]:
             yield [m, *tail]
 
 
-def _token_splits(token: str, parts: int) -> Iterator[list[int]]:
-    sign = -1 if token.startswith("-") else 1
-    digits = token.lstrip("+-")
-    for cut in _cuts(digits, parts):
-        vals = [int(x) for x in cut]
-        vals[0] *= sign
-        yield vals
-
-
 def plausibility(split: Split) -> tuple[int, int]:
     """Lower is more plausible: the cells of one printed row are of similar width far more often than a
     giant number beside tiny ones, so prefer the split with the shortest longest part, then the most even
@@ -62,54 +150,27 @@ def plausibility(split: Split) -> tuple[int, int]:
     return (max(lengths, default=0), sum(n * n for n in lengths))
 
 
-def split_row(tokens: list[str], k: int, constraint: Constraint | None = None) -> list[Split]:
-    """Splits that satisfy every identity of ``constraint`` (all splits when None), most plausible first."""
-    return _enumerate(tokens, k, None if constraint is None else (lambda s: _holds(constraint(s))))
-
-
-def split_row_closest(tokens: list[str], k: int, constraint: Constraint) -> list[Split]:
-    """For a row that breaks its own identity (offices make typos): every split, ranked by how many of the
-    row's identities hold, then plausibility."""
-    found = _enumerate(tokens, k, None)
-    return sorted(found, key=lambda s: (-constraint(s)[0], plausibility(s)))
-
-
-def _holds(r: tuple[int, int]) -> bool:
-    return r[0] == r[1]
-
-
-def _enumerate(tokens: list[str], k: int, constraint: Callable[[Split], bool] | None) -> list[Split]:
-    lengths = [len(t.lstrip("+-")) for t in tokens]
-    found: list[Split] = []
-
-    def rec(i: int, dist: list[int], acc: list[int]) -> bool:
-        if i == len(tokens):
-            s = tuple(acc)
-            if constraint is None or constraint(s):
-                found.append(s)
-            return len(found) < MAX_CANDIDATES
-        for vals in _token_splits(tokens[i], dist[i]):
-            if not rec(i + 1, dist, acc + vals):
-                return False
-        return True
-
-    for dist in _distributions(lengths, k):
-        if not rec(0, dist, []):
+def _ranked(found: list[Split] | Iterator[list[int]]) -> list[Split]:
+    uniq: dict[Split, None] = {}
+    for s in found:
+        uniq[tuple(s)] = None
+        if len(uniq) >= MAX_CANDIDATES:
             break
-    uniq = sorted(set(found), key=plausibility)
-    return uniq
+    return sorted(uniq, key=plausibility)
 
 
-def sums_to_last(split: Split) -> tuple[int, int]:
-    """Row identity of the apply table: the six applicant columns sum to the total."""
-    return int(sum(split[:-1]) == split[-1]), 1
+def split_row(tokens: list[str], k: int, rule: RowRule = NO_RULE) -> list[Split]:
+    """Splits that satisfy every identity of ``rule``, most plausible first."""
+    plain = len(tokens) == 1 and tokens[0].isdigit()
+    if plain and rule.kind == "sum_last":
+        return _ranked(_sum_last(tokens[0], k))
+    if plain and rule.kind == "groups" and k % rule.group == 0:
+        return _ranked(_groups(tokens[0], k // rule.group, rule.group))
+    return _ranked(_generic(tokens, k, rule.holds))
 
 
-def groups_sum(group: int) -> Constraint:
-    """Review row: every group of ``group`` cells ends with its total."""
-
-    def ok(split: Split) -> tuple[int, int]:
-        starts = range(0, len(split), group)
-        return sum(sum(split[i:i + group - 1]) == split[i + group - 1] for i in starts), len(starts)
-
-    return ok
+def split_row_closest(tokens: list[str], k: int, rule: RowRule) -> list[Split]:
+    """For a row that breaks its own identity (offices make typos): splits ranked by how many of the
+    row's identities hold, then plausibility (step-capped search)."""
+    found = _generic(tokens, k, lambda s: True)
+    return sorted(set(found), key=lambda s: (-rule.count(s)[0], plausibility(s)))

@@ -1,0 +1,290 @@
+"""HTML (lxml.html): the report's ``<table>``s on their grid, the rest of the page as text lines.
+
+* Bytes are decoded as UTF-8 when they are valid UTF-8, else with the page's declared charset
+  (``<meta charset>``, ``http-equiv`` Content-Type, ``<?xml encoding?>``; GB2312/GBK read as GB18030),
+  else with ingest's detection (``raw.text``).
+* Page chrome (scripts, styles, nav, aside, forms, and header/footer outside the article) is dropped.
+* A table holding another table is layout: its own text goes to the lines and only the innermost tables are
+  read, so nested layout tables never duplicate rows. A table is kept as a table when it has at least two
+  cells in some row and its text mentions a template label; the others are read as text.
+* rowspan/colspan are expanded: the text sits in the first position, the spanned positions get "".
+  Inside a cell, whitespace that only formats the source (runs holding a line break) is dropped, so
+  ``<span>6</span>\\n<span>4</span>`` reads "64"; ``&nbsp;``-only cells are "".
+* Where the visible page has no such table, HTML held in JavaScript string literals is unescaped and read.
+
+``doc.lines`` hold the page's text in reading order (table rows as tab-joined cells), as for DOCX.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from ..datamodel import Document, Provenance, SourceCell, SourceRow, SourceTable, TextLine
+from ..errors import CorruptDocumentError
+from ..ingest import RawInput
+from ..options import Options
+
+# A "table" whose widest row has fewer cells with text than this is a frame around text.
+MIN_GRID_COLS = 2
+# Template labels shorter than this (其他, 总计) are too common to mark a table as a statistics table.
+MIN_LABEL_CHARS = 4
+# How far into the bytes a charset declaration is looked for (the HTML standard's prescan uses 1024;
+# scraped pages often carry long comments or scripts before <meta>).
+CHARSET_SCAN_BYTES = 4096
+# rowspan/colspan beyond this are typos or hostile ("rowspan=10000"); browsers clamp colspan to 1000.
+MAX_SPAN = 1000
+
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
+_XML_DECL = re.compile(rb"""<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_\-.]+)""", re.I)
+_XML_DECL_TEXT = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+# GB2312 and GBK pages routinely use characters outside their nominal set; GB18030 is a superset of both.
+_CODEC_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
+                  "big5": "big5hkscs"}
+
+_DROP_ALWAYS = ("script", "style", "noscript", "template", "nav", "aside", "form", "select", "button",
+                "iframe", "object", "svg")
+_CHROME = ("header", "footer")
+_BLOCK = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "tr",
+          "table", "section", "article", "main", "blockquote", "pre", "hr", "title", "center", "caption"}
+_FORMAT_WS = re.compile(r"[ \t\r\f\v]*\n\s*")
+_JS_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\n|.)", re.S)
+_JS_SIMPLE = {"n": "\n", "t": "\t", "r": "", "b": "", "f": "", "v": "", "0": "", "\n": ""}
+_JS_STRING = re.compile(r""""((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\]|\\.)*)`""", re.S)
+
+
+# ---------------------------------------------------------------- decoding
+
+
+def declared_charset(data: bytes) -> str | None:
+    head = data[:CHARSET_SCAN_BYTES]
+    m = _XML_DECL.search(head) or _CHARSET.search(head)
+    if not m:
+        return None
+    name = m.group(1).decode("ascii", "replace").lower()
+    name = _CODEC_ALIASES.get(name, name)
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_html(raw: RawInput) -> str:
+    """Valid UTF-8 wins (pages often declare GBK and are UTF-8); else the declared charset; else
+    ingest's detection."""
+    data = raw.data
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    charset = declared_charset(data)
+    if charset is not None and charset not in ("utf-8", "utf-16"):
+        return data.decode(charset, errors="replace")
+    return raw.text or data.decode("gb18030", errors="replace")
+
+
+# ---------------------------------------------------------------- text of elements
+
+
+def _tag(el: Any) -> str:
+    return el.tag.lower() if isinstance(el.tag, str) else ""
+
+
+def cell_text(el: Any) -> str:
+    """Text of one cell, lines joined with nothing, source-formatting whitespace dropped."""
+    parts = [_FORMAT_WS.sub("", t) for t in el.itertext()]
+    return "".join(parts).replace("\xa0", " ").strip()
+
+
+def _drop_chrome(root: Any) -> None:
+    for el in list(root.iter(*_DROP_ALWAYS)):
+        if el.getparent() is not None:
+            el.drop_tree()
+    for el in list(root.iter(*_CHROME)):
+        inside_article = any(_tag(a) in ("article", "main") for a in el.iterancestors())
+        if el.getparent() is not None and not inside_article and not el.xpath(".//table"):
+            el.drop_tree()
+    for el in root.xpath("//*[@role='navigation']"):
+        if el.getparent() is not None:
+            el.drop_tree()
+
+
+# ---------------------------------------------------------------- tables
+
+
+def _span(el: Any, attr: str) -> int:
+    try:
+        return min(MAX_SPAN, max(1, int(str(el.get(attr, "1")).strip() or 1)))
+    except ValueError:
+        return 1
+
+
+def _table_rows(table: Any) -> list[Any]:
+    return table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+
+
+def expand_grid(table: Any) -> list[list[str]]:
+    """Cell texts on the table's grid; positions covered by a row/col span are ""."""
+    grid: list[list[str]] = []
+    taken: dict[tuple[int, int], bool] = {}
+    for r, tr in enumerate(_table_rows(table)):
+        row: list[str] = []
+        c = 0
+        for td in tr.xpath("./td | ./th"):
+            while taken.get((r, c)):
+                row.append("")
+                c += 1
+            rs, cs = _span(td, "rowspan"), _span(td, "colspan")
+            row.append(cell_text(td))
+            row.extend([""] * (cs - 1))
+            for dr in range(1, rs):
+                for dc in range(cs):
+                    taken[(r + dr, c + dc)] = True
+            c += cs
+        while taken.get((r, c)):
+            row.append("")
+            c += 1
+        grid.append(row)
+    return grid
+
+
+@cache
+def _template_labels() -> tuple[str, ...]:
+    from ..matching.normalize import normalize_label
+    from ..templates import all_templates
+
+    labels: set[str] = set()
+    for t in all_templates():
+        texts = [lab for r in t.rows for lab in r.labels]
+        texts += [lab for cols in t.column_labels.values() for labs in cols.values() for lab in labs]
+        texts += list(t.review_header_labels)
+        labels.update(n for n in (normalize_label(x) for x in texts) if len(n) >= MIN_LABEL_CHARS)
+    return tuple(sorted(labels))
+
+
+def mentions_template(text: str) -> bool:
+    from ..matching.normalize import normalize_text
+
+    norm = normalize_text(text)
+    return any(lab in norm for lab in _template_labels())
+
+
+def _is_data_table(grid: list[list[str]]) -> bool:
+    width = max((sum(1 for t in row if t) for row in grid), default=0)
+    return width >= MIN_GRID_COLS and mentions_template("".join("".join(r) for r in grid))
+
+
+def _source_table(grid: list[list[str]], index: int) -> SourceTable:
+    rows = [
+        SourceRow(cells=[SourceCell(text=t, prov=Provenance(table=index, row=r, col=c)) for c, t in enumerate(row)],
+                  prov=Provenance(table=index, row=r))
+        for r, row in enumerate(grid)
+    ]
+    return SourceTable(rows=rows, kind="grid", prov=Provenance(table=index))
+
+
+# ---------------------------------------------------------------- reading order
+
+
+@dataclass
+class _Reader:
+    lines: list[str] = field(default_factory=list)
+    tables: list[SourceTable] = field(default_factory=list)
+    buf: list[str] = field(default_factory=list)
+
+    def flush(self) -> None:
+        text = "".join(self.buf)
+        self.lines.extend(t.strip() for t in text.split("\n") if t.strip())
+        self.buf = []
+
+    def text(self, s: str | None) -> None:
+        if s:
+            self.buf.append(_FORMAT_WS.sub(" ", s).replace("\xa0", " "))
+
+    def walk(self, el: Any) -> None:
+        tag = _tag(el)
+        if tag == "table" and not el.xpath(".//table"):
+            self.table(el)
+        else:
+            block = tag in _BLOCK or tag in ("td", "th")
+            if block:
+                self.buf.append("\n")
+            self.text(el.text)
+            for ch in el:
+                if isinstance(ch.tag, str):  # comments and processing instructions hold no page text
+                    self.walk(ch)
+                self.text(ch.tail)
+            if block:
+                self.buf.append("\n")
+
+    def table(self, el: Any) -> None:
+        self.flush()
+        grid = expand_grid(el)
+        self.lines.extend("\t".join(row) for row in grid if any(row))
+        if _is_data_table(grid):
+            self.tables.append(_source_table(grid, len(self.tables)))
+
+
+def _js_unescape(lit: str) -> str:
+    return _JS_ESCAPE.sub(lambda m: _js_char(m.group(1)), lit)
+
+
+def _js_char(esc: str) -> str:
+    if esc[0] in "ux" and len(esc) > 1:
+        return chr(int(esc[1:].strip("{}"), 16))
+    return _JS_SIMPLE.get(esc, esc)
+
+
+def _js_html(root: Any) -> str:
+    """HTML held in JavaScript string literals of the page's scripts, unescaped and concatenated."""
+    out = []
+    for script in root.iter("script"):
+        code = script.text or ""
+        if "<table" not in code.lower() and "\\u003ctable" not in code.lower():
+            continue
+        out.extend(_js_unescape(next(g for g in m.groups() if g is not None)) for m in _JS_STRING.finditer(code))
+    return "".join(out)
+
+
+def _parse(text: str) -> Any:
+    import lxml.html
+    from lxml import etree
+
+    text = _XML_DECL_TEXT.sub("", text)
+    if not text.strip():
+        raise CorruptDocumentError("the HTML page is empty")
+    try:
+        return lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as e:
+        raise CorruptDocumentError(f"unreadable HTML: {e!r}") from e
+
+
+def _read(root: Any) -> _Reader:
+    body = root.find("body")
+    reader = _Reader()
+    reader.walk(body if body is not None else root)
+    reader.flush()
+    return reader
+
+
+def load(raw: RawInput, options: Options) -> Document:
+    root = _parse(decode_html(raw))
+    scripts_html = _js_html(root)
+    title = root.findtext(".//title") or ""
+    _drop_chrome(root)
+    reader = _read(root)
+    if not reader.tables and scripts_html.strip():
+        inner = _read(_parse(scripts_html))
+        reader.lines.extend(inner.lines)
+        reader.tables = inner.tables
+    if title.strip() and not any("报告" in ln for ln in reader.lines[:12]):
+        reader.lines.insert(0, title.strip())
+    lines = [TextLine(text=t, prov=Provenance(line=i + 1)) for i, t in enumerate(reader.lines)]
+    return Document(name=raw.name, format="html", lines=lines, tables=reader.tables)
+
+
+__all__ = ["cell_text", "declared_charset", "decode_html", "expand_grid", "load", "mentions_template"]
