@@ -37,7 +37,6 @@ def test_glued_apply_and_review_tables_are_split_by_identities() -> None:
         c = rep.cells[k]
         if c.value != v:
             assert c.ambiguous and c.review
-            idx = list(rep.cells).index(k)
             assert c.candidates is not None
 
 

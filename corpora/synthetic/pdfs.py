@@ -164,10 +164,10 @@ def scan_pdf(src: Path, dst: Path, dmg: Damage, rng: random.Random, stamp_text: 
                     r = int(dmg.dpi * 0.8)  # a 4 cm seal
                     img = draw_stamp(img, spot[0] + rng.randint(-30, 60), spot[1] + rng.randint(-40, 40), r, stamp_text, rng)
                     stamped_page = i + 1
-            if dmg.light:
-                img = _light(img, dmg.light, rng)
             img = img.rotate(dmg.skew_deg + rng.uniform(-0.15, 0.15), resample=Image.BICUBIC, expand=False,
                              fillcolor=255 if dmg.mode == "L" else (255, 255, 255))
+            if dmg.light:
+                img = _light(img, dmg.light, rng)
             img = img.filter(ImageFilter.GaussianBlur(dmg.blur))
             img = _noise(img, dmg.noise, rng)
             pages.append(img)

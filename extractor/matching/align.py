@@ -102,16 +102,11 @@ def _fit_bonus(c: RowCandidate, r: RowSpec) -> float:
     return -10.0 if n > k else -3.0
 
 
-def align(cands: list[RowCandidate], t: Template, m: LabelMatcher | None = None) -> AlignResult:
-    m = m or LabelMatcher(t)
-    rows = [r for r in t.rows]
-    valued = [c for c in cands if _n_values(c) or (c.grid and c.values and c.label)]
-    labels = [_label(m, c) for c in valued]
+def _dp_pairs(scores: list[list[float]], valued: list[RowCandidate], rows: list[RowSpec]) -> dict[int, int]:
+    """In-order one-to-one alignment maximising the summed (score - MATCH_MIN); candidate -> row index."""
     n, k = len(valued), len(rows)
-    scores = [[m.score(labels[i], rows[j]) if labels[i] else 0.0 for j in range(k)] for i in range(n)]
-    NEG = float("-inf")
     dp = [[0.0] * (k + 1) for _ in range(n + 1)]
-    back = [[0] * (k + 1) for _ in range(n + 1)]  # 0 = skip cand, 1 = skip row, 2 = match
+    back = [[0] * (k + 1) for _ in range(n + 1)]  # 0 = skip candidate, 1 = skip row, 2 = match
     for i in range(1, n + 1):
         for j in range(1, k + 1):
             best, how = dp[i - 1][j], 0
@@ -129,44 +124,54 @@ def align(cands: list[RowCandidate], t: Template, m: LabelMatcher | None = None)
         how = back[i][j]
         if how == 2:
             pairs[i - 1] = j - 1
-            i, j = i - 1, j - 1
-        elif how == 1:
-            j -= 1
-        else:
-            i -= 1
-    # greedy completion for strong matches outside the in-order alignment
+        i, j = (i - 1, j - 1) if how == 2 else ((i, j - 1) if how == 1 else (i - 1, j))
+    return pairs
+
+
+def _greedy_complete(pairs: dict[int, int], scores: list[list[float]]) -> None:
+    """Strong matches outside the in-order alignment (a report that reorders its sub-tables)."""
     taken = set(pairs.values())
-    for ci in range(n):
-        if ci in pairs:
+    for ci, row_scores in enumerate(scores):
+        if ci in pairs or not row_scores:
             continue
-        order = sorted(range(k), key=lambda jj: -scores[ci][jj])
-        for jj in order[:1]:
-            if scores[ci][jj] >= GREEDY_MIN and jj not in taken:
-                pairs[ci] = jj
-                taken.add(jj)
+        jj = max(range(len(row_scores)), key=lambda x: row_scores[x])
+        if row_scores[jj] >= GREEDY_MIN and jj not in taken:
+            pairs[ci] = jj
+            taken.add(jj)
+
+
+def _row_match(c: RowCandidate, ci: int, j: int | None, scores: list[list[float]], rows: list[RowSpec]) -> RowMatch:
+    ranked = sorted(range(len(rows)), key=lambda jj: -scores[ci][jj])
+    runner = next((jj for jj in ranked if jj != j), None)
+    own = j if j is not None else (ranked[0] if ranked else None)
+    return RowMatch(
+        key=rows[j].full_key if j is not None else None,
+        label=c.label,
+        score=round(scores[ci][own], 1) if own is not None else 0.0,
+        runner_up=rows[runner].full_key if runner is not None else None,
+        runner_up_score=round(scores[ci][runner], 1) if runner is not None else None,
+        n_values=_n_values(c),
+        prov=c.prov,
+    )
+
+
+def align(cands: list[RowCandidate], t: Template, m: LabelMatcher | None = None) -> AlignResult:
+    m = m or LabelMatcher(t)
+    rows = list(t.rows)
+    valued = [c for c in cands if _n_values(c) or (c.grid and c.values and c.label)]
+    labels = [_label(m, c) for c in valued]
+    scores = [[m.score(lab, r) if lab else 0.0 for r in rows] for lab in labels]
+    pairs = _dp_pairs(scores, valued, rows)
+    _greedy_complete(pairs, scores)
     res = AlignResult()
-    mapped_idx = sorted(pairs)
-    lo, hi = (mapped_idx[0], mapped_idx[-1]) if mapped_idx else (0, -1)
+    lo, hi = (min(pairs), max(pairs)) if pairs else (0, -1)
     for ci, c in enumerate(valued):
-        ranked = sorted(range(k), key=lambda jj: -scores[ci][jj])
         j = pairs.get(ci)
-        runner = next((jj for jj in ranked if jj != j), None)
+        match = _row_match(c, ci, j, scores, rows)
         if j is not None:
-            res.assigned[rows[j].full_key] = Assigned(
-                rows[j], c, scores[ci][j],
-                rows[runner].full_key if runner is not None else None,
-                scores[ci][runner] if runner is not None else None,
-            )
-        if j is not None or (lo <= ci <= hi and labels[ci]):
-            res.matches.append(RowMatch(
-                key=rows[j].full_key if j is not None else None,
-                label=c.label,
-                score=round(scores[ci][j] if j is not None else (scores[ci][ranked[0]] if ranked else 0.0), 1),
-                runner_up=rows[runner].full_key if runner is not None else None,
-                runner_up_score=round(scores[ci][runner], 1) if runner is not None else None,
-                n_values=_n_values(c),
-                prov=c.prov,
-            ))
+            res.assigned[rows[j].full_key] = Assigned(rows[j], c, match.score, match.runner_up, match.runner_up_score)
+        if j is not None or (lo <= ci <= hi and labels[ci]):  # unmapped rows inside the table are reported
+            res.matches.append(match)
     res.review = find_review_row(cands, t, m)
     return res
 

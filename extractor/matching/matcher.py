@@ -23,7 +23,7 @@ GROUP_MIN = 85.0
 
 
 @cache
-def _tokenizer():  # type: ignore[no-untyped-def]
+def _tokenizer():
     import jieba
 
     jieba.setLogLevel(logging.WARNING)

@@ -157,7 +157,7 @@ def _parse(data: dict[str, Any]) -> Template:
     t = Template(
         id=str(data["id"]),
         name=data["name"],
-        covers_years=tuple(data["covers_years"]),  # type: ignore[arg-type]
+        covers_years=tuple(data["covers_years"]),
         signals=tuple(data["signals"]),
         rows=rows,
         column_labels=column_labels,

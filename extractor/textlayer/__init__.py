@@ -34,7 +34,7 @@ def backend_for(fmt: str) -> Backend:
         known = ", ".join(sorted(BACKENDS))
         raise UnsupportedFormatError(f"no reader for format {fmt!r} yet (readers: {known})")
     mod, func = target.split(":")
-    return getattr(importlib.import_module(mod), func)  # type: ignore[no-any-return]
+    return getattr(importlib.import_module(mod), func)
 
 
 def to_document(raw: RawInput, options: Options) -> Document:

@@ -264,6 +264,8 @@ def _renumber(t: SourceTable, index: int) -> SourceTable:
 
 def _read(pdf: Any, raw: RawInput, options: Options, **mode: bool) -> Document:
     n = len(pdf.pages)
+    if n == 0:
+        raise CorruptDocumentError("the PDF has no pages")
     if n > options.limits.max_pages:
         raise LimitExceededError(f"PDF has {n} pages; limit max_pages={options.limits.max_pages}")
     lines: list[TextLine] = []

@@ -74,7 +74,7 @@ def evaluate(ident: Identity, cells: dict[str, Cell], t: Template) -> Check:
     if isinstance(rhs, float):
         rhs = round(rhs, 6)
     return Check(id=ident.id, text=ident.text, lhs_keys=list(ident.lhs), rhs_keys=rhs_keys, lhs=lhs, rhs=rhs,
-                 status=status, note=note)  # type: ignore[arg-type]
+                 status=status, note=note)
 
 
 def check_identities(cells: dict[str, Cell], t: Template) -> list[Check]:
@@ -168,7 +168,7 @@ def infer_mixed_form(cells: dict[str, Cell], t: Template, assigned: set[str]) ->
                 key = f"{row.section}.{rep}.{col}"
                 if v == 0:
                     cells[key] = Cell(value=0, source="inferred", confidence=0.95, prov=single.prov if single else Provenance(),
-                                      reason=f"（六）其他处理 printed as one row with 0 here; counts are never negative")
+                                      reason="（六）其他处理 printed as one row with 0 here; counts are never negative")
                 else:
                     cells[key] = Cell(value=None, source="inferred", confidence=0.0, review=v is None,
                                       prov=single.prov if single else Provenance(),
