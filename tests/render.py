@@ -15,7 +15,7 @@ def _fmt(v) -> str:
 
 
 def render(gold: dict, sep: str = "", signed: tuple[str, ...] = ("change",)) -> str:
-    """``sep=""`` glues every row's cells; ``sep="\\t"`` gives tab rows."""
+    """``sep=""`` glues every row's cells; ``sep="\\t"`` gives tab rows; ``sep="\\n"`` one cell per line."""
     t = load_template(gold["template"])
     cells = gold["cells"]
     out = [f"{gold['organ']}{gold['year']}年政府信息公开工作年度报告", "", "二、主动公开政府信息情况"]

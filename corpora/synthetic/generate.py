@@ -9,8 +9,8 @@ gold.md, plus the extra fields ``form``, ``damage``, ``inconsistent``/``inconsis
 
 Deterministic: a document's numbers and text depend only on ``--seed``, its form and its index (so
 ``--n 3`` writes the same first three documents as a full run). Text, HTML, DOCX and gold files are
-byte-identical between runs; PDFs differ only in LibreOffice's creation date and document id, scans
-only through the PDFs' rendering (the same here).
+byte-identical between runs anywhere; PDFs and scans are byte-identical too with the same LibreOffice
+and fonts (LibreOffice's conversion time and random document id are replaced by fixed values).
 """
 
 from __future__ import annotations
@@ -176,6 +176,7 @@ def gen_pdf_forms(out: Path, forms: dict[str, int], seed: int, build: Path) -> l
     writers = {form: Writer(out, form) for form in forms}
     for form, i, rep, style in jobs:
         src = build / "pdf" / f"{rep.stem}.pdf"
+        src.write_bytes(pdfs.normalize_pdf(src.read_bytes(), f"{seed}/{rep.stem}", rep.pub_date))
         facts = pdfs.pdf_facts(src)
         if form in ("pdf", "pdf_unruled"):
             writers[form].write(rep, src.read_bytes(), "pdf", {"damage": _style_damage(style), **facts})
@@ -205,7 +206,47 @@ def write_manifest(out: Path, seed: int) -> dict[str, Any]:
         }
     manifest = {"generator": "python -m corpora.synthetic.generate", "seed": seed, "forms": forms}
     (out / "manifest.json").write_text(_dump(manifest), encoding="utf-8")
+    (out / "README.md").write_text(_readme(manifest), encoding="utf-8")
     return manifest
+
+
+FORM_NOTES = {
+    "text_lines": "scraper text, one cell per line with a leading tab, blank line after each row (seeds 000/001/003)",
+    "text_tabs": "tab-split rows (seed 002): dropped leading cells, broken labels, spaces in words, (四)/1．/1、",
+    "text_glued": "HTML page flattened with no cell separators; a blank cell is U+00A0; see glued_ambiguous_rows",
+    "html": "Word/TRS table markup with rowspan/colspan, digits split over <span>s, &nbsp;, site chrome; GBK and UTF-8",
+    "docx": "python-docx, official layout: gridSpan/vMerge, multi-line headers, prose; a few without borders",
+    "pdf": "the DOCX layout through LibreOffice: ruled tables, some split over pages, some page footers",
+    "pdf_unruled": "as pdf, tables without ruling lines",
+    "scan_200": "pdf pages as 200 dpi grey JPEG in an image-only PDF: skew <= 1 deg, light blur and noise, q70-90",
+    "scan_heavy": "150 dpi colour JPEG q30, skew up to 3 deg, noise, uneven light, a red round seal over the apply table",
+}
+
+
+def _readme(manifest: dict[str, Any]) -> str:
+    rows = [f"| `{f}` | {m['docs']} | {m['templates'].get('2019', 0)}/{m['templates'].get('2021', 0)} | "
+            f"{m['mixed_form']} | {m['inconsistent']} | {m['with_blank_cells']} | {FORM_NOTES.get(f, '')} |"
+            for f, m in manifest["forms"].items()]
+    return "\n".join([
+        "# Synthetic benchmark corpus (generated: do not edit by hand)",
+        "",
+        f"Made by `python -m corpora.synthetic.generate --out corpora/bench --seed {manifest['seed']}` "
+        "(`make corpus`); the generator is `corpora/synthetic/`. Each form has `docs/` and `gold/<stem>.json` "
+        "(shared spec gold.md). Extra gold fields: `form`; `damage` (what was done to the document); "
+        "`inconsistent` (identity ids the printed numbers break on purpose) with `inconsistency` (the cell, "
+        "printed and consistent value); `mixed_form`, `extra_cells` (the single （六）其他处理 row, not scored) "
+        "and `inferred` (sub-row zeros inferred by keys.md's rule); `blanks`; for PDFs and scans `pages`, "
+        "`apply_table_pages`, `apply_table_split`; for text_glued `glued_ambiguous_rows` (rows whose run-together "
+        "numbers split into the row's cells in more than one way before identities are used; the active-table "
+        "rows among them cannot be decided from the text).",
+        "",
+        "Score a run: `python benchmarks/score.py corpora/bench/<form>/gold PRED_DIR`.",
+        "",
+        "| form | docs | 2019/2021 | mixed form | inconsistent | with blanks | what it is |",
+        "|---|---|---|---|---|---|---|",
+        *rows,
+        "",
+    ])
 
 
 def main(argv: list[str] | None = None) -> int:

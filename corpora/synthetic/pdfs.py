@@ -6,9 +6,11 @@ so scans are reproducible too."""
 from __future__ import annotations
 
 import glob
+import hashlib
 import io
 import math
 import random
+import re
 import shutil
 import subprocess
 import time
@@ -39,6 +41,17 @@ def docx_to_pdf(docx_files: list[Path], outdir: Path, profile: Path) -> None:
     missing = [p.name for p in docx_files if not (outdir / (p.stem + ".pdf")).exists()]
     if missing:
         raise RuntimeError(f"LibreOffice did not convert: {missing}")
+
+
+def normalize_pdf(data: bytes, key: str, date: tuple[int, int, int]) -> bytes:
+    """LibreOffice stamps each PDF with the time of conversion and a random /ID: replace both with
+    values derived from the document (same lengths, so the xref offsets stay right)."""
+    yy, mm, dd = date
+    data = re.sub(rb"/CreationDate\(D:\d{14}", f"/CreationDate(D:{yy:04d}{mm:02d}{dd:02d}090000".encode(), data)
+    doc_id = hashlib.md5(key.encode()).hexdigest().upper().encode()
+    data = re.sub(rb"/DocChecksum /[0-9A-F]{32}", b"/DocChecksum /" + doc_id, data)
+    return re.sub(rb"(/ID \[ <)[0-9A-F]{32}(>\s*<)[0-9A-F]{32}>", lambda m: m.group(1) + doc_id + m.group(2) + doc_id + b">",
+                  data)
 
 
 def _page_text(page: Any) -> str:
@@ -109,7 +122,7 @@ def draw_stamp(img: Image.Image, cx: int, cy: int, r: int, text: str, rng: rando
         ang = -90 - span / 2 + span * (k + 0.5) / len(chars)
         glyph = Image.new("L", (r // 3, r // 3), 0)
         ImageDraw.Draw(glyph).text((0, 0), ch, fill=255, font=font)
-        glyph = glyph.rotate(-(ang + 90), resample=Image.BICUBIC, expand=True)
+        glyph = glyph.rotate(-(ang + 90), resample=Image.Resampling.BICUBIC, expand=True)
         gx = c + (r * 0.72) * math.cos(math.radians(ang)) - glyph.width / 2
         gy = c + (r * 0.72) * math.sin(math.radians(ang)) - glyph.height / 2
         ink.paste(255, (int(gx), int(gy)), glyph)
@@ -131,8 +144,8 @@ def _noise(img: Image.Image, amount: float, rng: random.Random) -> Image.Image:
 
 
 def _light(img: Image.Image, light: float, rng: random.Random) -> Image.Image:
-    grad = Image.linear_gradient("L").rotate(rng.uniform(0, 360), resample=Image.BICUBIC, expand=False, fillcolor=128)
-    grad = grad.resize(img.size, Image.BILINEAR).point(lambda v: int(255 * (1 - light * (1 - v / 255))))
+    grad = Image.linear_gradient("L").rotate(rng.uniform(0, 360), resample=Image.Resampling.BICUBIC, expand=False, fillcolor=128)
+    grad = grad.resize(img.size, Image.Resampling.BILINEAR).point(lambda v: int(255 * (1 - light * (1 - v / 255))))
     if img.mode == "RGB":
         grad = Image.merge("RGB", (grad, grad, grad))
     return ImageChops.multiply(img, grad)
@@ -164,7 +177,7 @@ def scan_pdf(src: Path, dst: Path, dmg: Damage, rng: random.Random, stamp_text: 
                     r = int(dmg.dpi * 0.8)  # a 4 cm seal
                     img = draw_stamp(img, spot[0] + rng.randint(-30, 60), spot[1] + rng.randint(-40, 40), r, stamp_text, rng)
                     stamped_page = i + 1
-            img = img.rotate(dmg.skew_deg + rng.uniform(-0.15, 0.15), resample=Image.BICUBIC, expand=False,
+            img = img.rotate(dmg.skew_deg + rng.uniform(-0.15, 0.15), resample=Image.Resampling.BICUBIC, expand=False,
                              fillcolor=255 if dmg.mode == "L" else (255, 255, 255))
             if dmg.light:
                 img = _light(img, dmg.light, rng)

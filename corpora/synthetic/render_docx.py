@@ -139,7 +139,7 @@ def render_docx(rep: Report, rng: random.Random, style: DocxStyle) -> bytes:
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 _font(p.add_run(line), "方正小标宋简体", 20, bold=True)
             doc.add_paragraph()
-        elif b.kind == "table":
+        elif b.table is not None:
             add_table(doc, b.table, style)
             doc.add_paragraph()
         elif b.kind == "sign":

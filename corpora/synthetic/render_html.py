@@ -108,7 +108,7 @@ def render_html(rep: Report, rng: random.Random, encoding: str) -> tuple[bytes, 
             body.append(f'<div class="info"><span>发布时间：{ch.published}</span><span>来源：{E(ch.source)}</span>'
                         f'<span>浏览次数：<em id="hits">{ch.hits}</em></span><span>【字体：<a>大</a> <a>中</a> <a>小</a>】</span></div>')
             body.append('<div class="content" id="zoom"><div class="TRS_Editor">')
-        elif b.kind == "table":
+        elif b.table is not None:
             body.append(table_html(b.table, w))
         elif b.kind in ("heading", "subheading"):
             tag = '<p class="MsoNormal" style="text-indent:32.0pt"><b><span style="font-family:黑体">{}</span></b></p>' if word else "<p><strong>{}</strong></p>"

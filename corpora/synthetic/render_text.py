@@ -26,7 +26,7 @@ def _para_lines(rep: Report, table_fn, blank_between: bool, rng: random.Random, 
     out: list[str] = []
     after_table = False
     for b in rep.blocks:
-        if b.kind == "table":
+        if b.table is not None:
             out.extend(table_fn(b.table))
             after_table = True
             continue
@@ -150,7 +150,7 @@ def text_tabs(rep: Report, rng: random.Random) -> tuple[str, list[str]]:
     collapse_h = rng.choice([0.0, 0.5, 1.0])
     lines = [""] * rng.choice([0, 1, 2])
     for b in rep.blocks:
-        if b.kind == "table":
+        if b.table is not None:
             lines += tabs_table(b.table, m, rng, trailing, collapse_h)
         else:
             lines += b.text.split("\n") + [""]
@@ -175,7 +175,7 @@ def text_glued(rep: Report, rng: random.Random) -> tuple[str, list[str]]:
         if b.kind == "title":
             lines.append(b.text.replace("\n", ""))
             lines.append(f"发布时间：{ch.published}　来源：{ch.source}　浏览次数：{ch.hits}　【字体：大 中 小】")
-        elif b.kind == "table":
+        elif b.table is not None:
             lines += [glued_row(row) for row in b.table.grid()]
         else:
             lines += b.text.split("\n")
@@ -217,5 +217,5 @@ def glued_ambiguous_rows(rep: Report) -> list[str]:
         for row in table.rows:
             nums = [c for c in row if c.role == "num"]
             if nums and _splits("".join(c.text or NBSP for c in nums), len(nums)) > 1:
-                out.append(nums[0].key.rsplit(".", 1)[0] if table.name != "review" else "review")
+                out.append(str(nums[0].key).rsplit(".", 1)[0] if table.name != "review" else "review")
     return out

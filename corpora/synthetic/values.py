@@ -325,27 +325,27 @@ def make_inconsistent(rng: random.Random, t: Template, vals: Values, mixed: bool
     for _ in range(50):
         kind = rng.choices(["total_off_by_one", "swapped_digits", "review_total", "carried_forward"], [4, 3, 1.5, 1.5])[0]
         if kind == "swapped_digits":
-            cands = [k for k in nonnull if k.startswith("apply.") and _swap_digits(int(vals.cells[k]), rng) is not None]
+            cands = [k for k in nonnull if k.startswith("apply.") and _swap_digits(int(vals.cells[k] or 0), rng) is not None]
             if not cands:
                 continue
             key = rng.choice(cands)
-            new = _swap_digits(int(vals.cells[key]), rng)
+            new = _swap_digits(int(vals.cells[key] or 0), rng)
         elif kind == "total_off_by_one":
             cands = [k for k in nonnull if k.startswith("apply.") and (k.endswith(".total") or ".result.total." in k)]
             key = rng.choice(cands)
-            new = int(vals.cells[key]) + rng.choice([1, -1] if vals.cells[key] else [1])
+            new = int(vals.cells[key] or 0) + rng.choice([1, -1] if vals.cells[key] else [1])
         elif kind == "review_total":
             cands = [k for k in nonnull if k.startswith("review.") and k.endswith(".total")]
             if not cands:
                 continue
             key = rng.choice(cands)
-            new = int(vals.cells[key]) + 1
+            new = int(vals.cells[key] or 0) + 1
         else:
             cands = [k for k in nonnull if k.startswith("apply.carried_forward.")]
             if not cands:
                 continue
             key = rng.choice(cands)
-            new = int(vals.cells[key]) + 1
+            new = int(vals.cells[key] or 0) + 1
         old = vals.cells[key]
         vals.set(key, new)
         if broken_identities(t, vals.gold_cells(t, mixed)):

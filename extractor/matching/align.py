@@ -25,10 +25,13 @@ MATCH_MIN = 65.0
 GREEDY_MIN = 90.0
 # A fragment is joined to a neighbour when the joined label scores this much better.
 MERGE_GAIN = 5.0
+# Cost of borrowing a neighbouring label-only line as (part of) a row's label.
+NEIGHBOUR_PENALTY = 3.0
 # A value row counts toward the review table when it has at least this many cells.
 REVIEW_MIN_CELLS = 5
-# How many rows below a 行政复议 header the value row may sit (the header spans up to three rows).
-REVIEW_LOOKAHEAD = 8
+# How many rows below a 行政复议 header the value row may sit: three header rows, or up to 17 header
+# cells on lines of their own.
+REVIEW_LOOKAHEAD = 24
 
 
 @dataclass
@@ -66,7 +69,13 @@ def _joined(a: RowCandidate, b: RowCandidate) -> RowCandidate:
                                 "values": a.values + b.values})
 
 
+def nxt_label(c: RowCandidate | None) -> bool:
+    return c is not None and bool(c.label)
+
+
 def merge_fragments(cands: list[RowCandidate], m: LabelMatcher) -> list[RowCandidate]:
+    """Join label fragments to their rows where that is unambiguous; a label between two unlabeled value
+    rows is left for ``align`` to place (it sees both neighbours)."""
     out: list[RowCandidate] = []
     i = 0
     while i < len(cands):
@@ -81,7 +90,8 @@ def merge_fragments(cands: list[RowCandidate], m: LabelMatcher) -> list[RowCandi
                     out[-1] = j
                     i += 1
                     continue
-            if nxt is not None and _n_values(nxt):
+            ambiguous = prev is not None and _n_values(prev) and not prev.label and not nxt_label(nxt)
+            if nxt is not None and _n_values(nxt) and not ambiguous:
                 j = _joined(c, nxt).model_copy(update={"values": nxt.values, "prov": c.prov})
                 if _best(m, j) >= max(_best(m, nxt), own - 100 * (not nxt.label)) + MERGE_GAIN:
                     out.append(j)
@@ -155,12 +165,37 @@ def _row_match(c: RowCandidate, ci: int, j: int | None, scores: list[list[float]
     )
 
 
+def _is_fragment(c: RowCandidate) -> bool:
+    return bool(c.label) and _n_values(c) == 0 and not (c.grid and c.values)
+
+
+def _label_options(m: LabelMatcher, cands: list[RowCandidate], p: int) -> list[tuple[str, float]]:
+    """Labels a value row may carry: its own, and with a label-only neighbour before and/or after it (PDF
+    text puts a wrapped label's lines above and below the numbers). Borrowed labels cost a little."""
+    own = _label(m, cands[p])
+    prev = _label(m, cands[p - 1]) if p > 0 and _is_fragment(cands[p - 1]) else ""
+    nxt = _label(m, cands[p + 1]) if p + 1 < len(cands) and _is_fragment(cands[p + 1]) else ""
+    opts = [(own, 0.0)] if own else []
+    for lab in (prev + own, own + nxt, prev + own + nxt):
+        if lab and lab != own:
+            opts.append((lab, NEIGHBOUR_PENALTY))
+    return opts
+
+
+def _score(m: LabelMatcher, opts: list[tuple[str, float]], r: RowSpec) -> float:
+    return max((m.score(lab, r) - pen for lab, pen in opts), default=0.0)
+
+
 def align(cands: list[RowCandidate], t: Template, m: LabelMatcher | None = None) -> AlignResult:
     m = m or LabelMatcher(t)
     rows = list(t.rows)
-    valued = [c for c in cands if _n_values(c) or (c.grid and c.values and c.label)]
+    review = find_review_row(cands, t, m)
+    pos = [p for p, c in enumerate(cands)
+           if (_n_values(c) or (c.grid and c.values and c.label)) and c is not review]
+    valued = [cands[p] for p in pos]
     labels = [_label(m, c) for c in valued]
-    scores = [[m.score(lab, r) if lab else 0.0 for r in rows] for lab in labels]
+    options = [_label_options(m, cands, p) for p in pos]
+    scores = [[_score(m, opts, r) for r in rows] for opts in options]
     pairs = _dp_pairs(scores, valued, rows)
     _greedy_complete(pairs, scores)
     res = AlignResult()
@@ -172,7 +207,7 @@ def align(cands: list[RowCandidate], t: Template, m: LabelMatcher | None = None)
             res.assigned[rows[j].full_key] = Assigned(rows[j], c, match.score, match.runner_up, match.runner_up_score)
         if j is not None or (lo <= ci <= hi and labels[ci]):  # unmapped rows inside the table are reported
             res.matches.append(match)
-    res.review = find_review_row(cands, t, m)
+    res.review = review
     return res
 
 
@@ -186,13 +221,16 @@ def _review_like(c: RowCandidate) -> bool:
 def find_review_row(cands: list[RowCandidate], t: Template, m: LabelMatcher) -> RowCandidate | None:
     """The first unlabeled row of ≥ REVIEW_MIN_CELLS cells after a header naming 行政复议."""
     header = normalize_label("行政复议")
+    header_words = {normalize_label(w) for w in t.review_header_labels} | {
+        normalize_label(v) for labels in t.column_labels["review"].values() for v in labels}
     for i, c in enumerate(cands):
         if header not in normalize_label(c.label) or _n_values(c):
             continue
         for d in cands[i + 1:i + 1 + REVIEW_LOOKAHEAD]:
             if not _n_values(d):
                 continue
-            labelled = bool(normalize_label(_label(m, d)))
+            lab = normalize_label(_label(m, d))
+            labelled = bool(lab) and lab not in header_words  # a header cell the numbers ran into
             if _review_like(d) and (not labelled or _best(m, d) < MATCH_MIN):
                 return d
             if labelled and _best(m, d) >= MATCH_MIN:

@@ -30,8 +30,13 @@ class _Piece:
     glued: bool = False
 
 
+# One character of a vertically printed group label (三/、/本/年/度/办/理/结/果) that PDF text extraction
+# puts in front of a row's own numbered label: "本 3.危及“三安全一稳定”".
+_VERTICAL_PREFIX = re.compile(r"^[\u4e00-\u9fff、]\s+(?=(?:\d{1,2}[.、．]|[（(]))")
+
+
 def _split_cell(cell: SourceCell) -> list[_Piece]:
-    text = nfkc(cell.text).strip()
+    text = _VERTICAL_PREFIX.sub("", nfkc(cell.text).strip())
     if not WS.sub("", text):
         return [_Piece("empty", "", cell)]
     if parse_value(text).kind != "text":
@@ -88,5 +93,25 @@ def row_to_candidates(row: SourceRow, grid: bool = False) -> list[RowCandidate]:
     return out
 
 
+def _single_value(c: RowCandidate) -> bool:
+    return not c.label and len(c.values) == 1 and not c.values[0].empty
+
+
+def join_value_runs(cands: list[RowCandidate]) -> list[RowCandidate]:
+    """Text with one cell per line and nothing between rows (``get_text("\\n")`` of an HTML table): a label
+    line followed by lines of one number each is one row."""
+    out: list[RowCandidate] = []
+    open_run = False
+    for c in cands:
+        if _single_value(c) and out and (open_run or (out[-1].label and not out[-1].values)):
+            out[-1] = out[-1].model_copy(update={"values": out[-1].values + c.values})
+            open_run = True
+            continue
+        out.append(c)
+        open_run = False
+    return out
+
+
 def rows_to_candidates(rows: list[SourceRow], grid: bool = False) -> list[RowCandidate]:
-    return [c for r in rows for c in row_to_candidates(r, grid)]
+    cands = [c for r in rows for c in row_to_candidates(r, grid)]
+    return cands if grid else join_value_runs(cands)

@@ -14,7 +14,12 @@ Contract: ``lines_to_rows(lines) -> list[SourceRow]`` in reading order, every ce
 
 from __future__ import annotations
 
+import re
+
 from ..datamodel import Provenance, SourceCell, SourceRow, TextLine
+
+# Page furniture that text extraction leaves between table rows: "- 4 -", "— 5 —", "第 3 页", "3/6".
+PAGE_FOOTER = re.compile(r"^\s*(?:[-—–－]+\s*\d{1,3}\s*[-—–－]+|第\s*\d{1,3}\s*页(?:\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
 
 
 def _is_blank(text: str) -> bool:
@@ -49,6 +54,8 @@ def lines_to_rows(lines: list[TextLine]) -> list[SourceRow]:
     for tl in lines:
         text = tl.text.rstrip("\r\n")
         ln = tl.prov.line or 0
+        if PAGE_FOOTER.match(text):
+            continue
         if _is_blank(text) and "\t" not in text:
             flush()
             last_was_cell = False
