@@ -35,4 +35,6 @@ def render(gold: dict, sep: str = "", signed: tuple[str, ...] = ("change",)) -> 
             sep.join(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3)]
     out.append(sep.join(_fmt(cells[k]) for k in t.review_keys()))
     out.append("五、存在的主要问题及改进情况")
+    if sep == " | ":  # markdown pipe table rows
+        out = [f"| {ln} |" if " | " in ln else ln for ln in out]
     return "\n".join(out) + "\n"

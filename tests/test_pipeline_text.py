@@ -16,7 +16,7 @@ REAL_2021 = "szfgs2024"  # large counts, full 2021 （六） sub-rows
 
 
 @pytest.mark.parametrize("stem", [SEED_2019, REAL_2021, "hzq2024_working"])
-@pytest.mark.parametrize("sep", ["\t", " ", "\n"], ids=["tabs", "spaces", "cell-per-line"])
+@pytest.mark.parametrize("sep", ["\t", " ", "\n", " | "], ids=["tabs", "spaces", "cell-per-line", "pipes"])
 def test_separated_rows_score_100(stem: str, sep: str) -> None:
     gold = load_gold(stem)
     rep = extract(render(gold, sep))
@@ -143,6 +143,7 @@ def test_pdf_text_layout_labels_above_and_below_numbers(stem: str) -> None:
     """Text as pdfplumber's extract_text() gives it for the real PDFs: wrapped labels land above and
     below their numbers, vertical group labels interleave, page footers sit inside the table."""
     import pdfplumber
+
     from tests.conftest import REAL
 
     with pdfplumber.open(REAL / "docs" / f"{stem}.pdf") as pdf:

@@ -34,6 +34,26 @@ def _tab_row(text: str, line: int) -> SourceRow:
     return SourceRow(cells=[_cell(part, line) for part in text.split("\t")], prov=Provenance(line=line))
 
 
+_PIPE_SEPARATOR = re.compile(r"^\s*\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*$")
+
+
+def _pipe_row(text: str, line: int) -> SourceRow | None:
+    """A markdown pipe-table line ("| 规章 | 0 | 0 |"): cells between the pipes; separator lines vanish."""
+    if _PIPE_SEPARATOR.match(text):
+        return None
+    parts = text.strip().split("|")
+    if parts and not parts[0].strip():
+        parts = parts[1:]
+    if parts and not parts[-1].strip():
+        parts = parts[:-1]
+    return SourceRow(cells=[_cell(p, line) for p in parts], prov=Provenance(line=line))
+
+
+def _is_pipe_line(text: str) -> bool:
+    t = text.strip()
+    return t.count("|") >= 2 and (t.startswith("|") or t.endswith("|"))
+
+
 def _is_single_cell_line(text: str) -> bool:
     """A cell-per-line layout line: one leading tab, no other tab."""
     return text.startswith("\t") and "\t" not in text[1:]
@@ -58,6 +78,13 @@ def lines_to_rows(lines: list[TextLine]) -> list[SourceRow]:
             continue
         if _is_blank(text) and "\t" not in text:
             flush()
+            last_was_cell = False
+            continue
+        if _is_pipe_line(text):
+            flush()
+            row = _pipe_row(text, ln)
+            if row is not None:
+                rows.append(row)
             last_was_cell = False
             continue
         if _is_single_cell_line(text):

@@ -20,3 +20,12 @@ def test_tab_rows_keep_empty_positions() -> None:
 def test_prose_lines_are_single_cell_rows_with_line_numbers() -> None:
     rows = lines_to_rows(text_to_lines("标题\n\n正文一行"))
     assert [(r.cells[0].text, r.cells[0].prov.line) for r in rows] == [("标题", 1), ("正文一行", 3)]
+
+
+def test_markdown_pipe_rows() -> None:
+    text = "| 信息内容 | 本年制发件数 | 本年废止件数 |\n|---|:---:|---|\n| 规章 | 1 |  |\n"
+    assert rows_of(text) == [["信息内容", "本年制发件数", "本年废止件数"], ["规章", "1", ""]]
+
+
+def test_page_footers_inside_a_table_are_dropped() -> None:
+    assert rows_of("规章 0 0 0\n- 3 -\n— 4 —\n第 5 页\n行政许可 1") == [["规章 0 0 0"], ["行政许可 1"]]
