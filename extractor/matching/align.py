@@ -230,7 +230,9 @@ def find_review_row(cands: list[RowCandidate], t: Template, m: LabelMatcher) -> 
             if not _n_values(d):
                 continue
             lab = normalize_label(_label(m, d))
-            labelled = bool(lab) and lab not in header_words  # a header cell the numbers ran into
+            for w in sorted(header_words, key=len, reverse=True):  # header cells the numbers ran into
+                lab = lab.replace(w, "")
+            labelled = bool(lab)
             if _review_like(d) and (not labelled or _best(m, d) < MATCH_MIN):
                 return d
             if labelled and _best(m, d) >= MATCH_MIN:

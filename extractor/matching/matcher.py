@@ -65,10 +65,27 @@ class LabelMatcher:
         self.rows = [r for r in template.rows]
         self._variants = {r.full_key: [normalize_label(v) for v in r.labels] for r in self.rows}
         self._groups = [[normalize_label(v) for v in g] for g in template.groups]
+        self._group_prefixes = sorted({v for g in self._groups for v in g if v}, key=len, reverse=True)
 
     def score(self, label: str, row: RowSpec) -> float:
+        forms = self._forms(label)
+        return max((similarity(n, v) for n in forms for v in self._variants[row.full_key]), default=0.0)
+
+    @lru_cache(maxsize=65536)  # noqa: B019 — one matcher per template, kept for the process
+    def _forms(self, label: str) -> tuple[str, ...]:
+        """The normalised label, and the same with group labels glued in front of it removed
+        ("三、本年度办理结果（一）予以公开" -> "予以公开")."""
         n = normalize_label(label)
-        return max((similarity(n, v) for v in self._variants[row.full_key]), default=0.0)
+        forms = [n]
+        changed = True
+        while changed:
+            changed = False
+            for g in self._group_prefixes:
+                if n.startswith(g) and len(n) > len(g):
+                    n = n[len(g):]
+                    forms.append(n)
+                    changed = True
+        return tuple(forms)
 
     def is_group_label(self, label: str) -> bool:
         n = normalize_label(label)

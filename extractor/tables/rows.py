@@ -35,7 +35,32 @@ class _Piece:
 _VERTICAL_PREFIX = re.compile(r"^[\u4e00-\u9fff、]\s+(?=(?:\d{1,2}[.、．]|[（(]))")
 
 
+# HTML flattened to text: a cell left blank shows as a non-breaking space between glued digits.
+_NBSP_TAIL = re.compile(r"^(?P<label>.*?[^\d\s\xa0+\-.,])(?P<tail>[\d+\-.\s\xa0]*\xa0[\d+\-.\s\xa0]*)$")
+_NBSP_TOKENS = re.compile(r"\xa0|[+\-]?\d+(?:\.\d+)?")
+
+
+_NBSP_ONLY = re.compile(r"^[\d+\-.\s\xa0]*\xa0[\d+\-.\s\xa0]*$")
+
+
+def _nbsp_pieces(cell: SourceCell) -> list[_Piece] | None:
+    text = cell.text.strip(" \t\r\n")
+    m = _NBSP_TAIL.match(text)
+    if m and _CJK.search(m.group("label")):
+        head, tail = [_Piece("label", m.group("label").strip(), cell)], m.group("tail")
+    elif _NBSP_ONLY.match(text) and re.search(r"\d", text):  # a row with no label (the review row)
+        head, tail = [], text
+    else:
+        return None
+    return head + [_Piece("empty", "", cell) if t == "\xa0" else _Piece("value", t, cell, glued=True)
+                   for t in _NBSP_TOKENS.findall(tail)]
+
+
 def _split_cell(cell: SourceCell) -> list[_Piece]:
+    if "\xa0" in cell.text:
+        pieces = _nbsp_pieces(cell)
+        if pieces:
+            return pieces
     text = _VERTICAL_PREFIX.sub("", nfkc(cell.text).strip())
     if not WS.sub("", text):
         return [_Piece("empty", "", cell)]

@@ -27,7 +27,8 @@ def _is_blank(text: str) -> bool:
 
 
 def _cell(text: str, line: int) -> SourceCell:
-    return SourceCell(text=text.strip(" \u3000\xa0\r"), prov=Provenance(line=line))
+    # non-breaking spaces stay: in text flattened from HTML they mark blank cells between glued digits
+    return SourceCell(text=text.strip(" \u3000\r"), prov=Provenance(line=line))
 
 
 def _tab_row(text: str, line: int) -> SourceRow:

@@ -30,7 +30,7 @@ from ..options import Options
 
 # A "table" whose widest row has fewer cells with text than this is a frame around text.
 MIN_GRID_COLS = 2
-# Template labels shorter than this (其他, 总计) are too common to mark a table as a statistics table.
+# Column labels shorter than this (其他, 总计) are too common to mark a table as a statistics table.
 MIN_LABEL_CHARS = 4
 # How far into the bytes a charset declaration is looked for (the HTML standard's prescan uses 1024;
 # scraped pages often carry long comments or scripts before <meta>).
@@ -153,16 +153,20 @@ def expand_grid(table: Any) -> list[list[str]]:
 
 @cache
 def _template_labels() -> tuple[str, ...]:
+    """Normalised template labels that mark a statistics table: row labels (规章 too), column and review
+    headers of MIN_LABEL_CHARS or more; short column words (其他, 总计) occur in any table."""
     from ..matching.normalize import normalize_label
     from ..templates import all_templates
 
-    labels: set[str] = set()
+    rows: set[str] = set()
+    heads: set[str] = set()
     for t in all_templates():
-        texts = [lab for r in t.rows for lab in r.labels]
-        texts += [lab for cols in t.column_labels.values() for labs in cols.values() for lab in labs]
-        texts += list(t.review_header_labels)
-        labels.update(n for n in (normalize_label(x) for x in texts) if len(n) >= MIN_LABEL_CHARS)
-    return tuple(sorted(labels))
+        rows.update(normalize_label(lab) for r in t.rows for lab in r.labels)
+        heads.update(normalize_label(lab) for cols in t.column_labels.values() for labs in cols.values() for lab in labs)
+        heads.update(normalize_label(lab) for lab in t.review_header_labels)
+    common = {h for h in heads if len(h) < MIN_LABEL_CHARS}
+    keep = {r for r in rows if len(r) >= 2 and r not in common} | (heads - common)
+    return tuple(sorted(keep))
 
 
 def mentions_template(text: str) -> bool:

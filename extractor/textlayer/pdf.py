@@ -40,10 +40,13 @@ LINE_OVERLAP = 0.5
 # inside prose (spaces around digits, justified CJK) are <= 0.35 em; gaps between value columns are >= 1.5 em
 # (15 narrow review columns). 0.75 em is 1.5 widths of a half-width digit.
 CELL_GAP_EM = 0.75
-# An unruled table needs at least this many multi-cell lines, no more than MAX_TABLE_GAP_LINES single-cell
-# lines apart (a wrapped label or a heading between two sub-tables; prose paragraphs are longer).
+# An unruled table needs at least this many multi-cell lines (one with a number), with at most
+# MAX_TABLE_GAP_LINES single-cell lines between two of them (headings, wrapped labels, the 第二十条 rows and
+# a three-line column header between two sub-tables) and no prose line: a single cell wider than
+# PROSE_WIDTH_SHARE of the page (prose spans 75% of the page in the real PDFs, table labels under 35%).
 MIN_TABLE_LINES = 3
-MAX_TABLE_GAP_LINES = 3
+MAX_TABLE_GAP_LINES = 8
+PROSE_WIDTH_SHARE = 0.6
 # Vertical text (三、本年度办理结果 written one character per line in a tall merged cell): single-character
 # cells whose x0 agree within VERTICAL_X_TOL pt on at least VERTICAL_MIN lines of a page.
 VERTICAL_MIN = 3
@@ -199,17 +202,26 @@ def _tabular(cells: list[SourceCell]) -> bool:
     return len(cells) >= 2 and any(parse_value(c.text).kind != "text" for c in cells)
 
 
-def _table_runs(rows: list[list[SourceCell]]) -> list[tuple[int, int]]:
+def _is_prose(cells: list[SourceCell], page_width: float) -> bool:
+    bbox = cells[0].prov.bbox
+    return len(cells) == 1 and bbox is not None and bbox[2] - bbox[0] > PROSE_WIDTH_SHARE * page_width
+
+
+def _table_runs(rows: list[list[SourceCell]], page_width: float) -> list[tuple[int, int]]:
     """(first, last) row indexes of runs of multi-cell lines close enough to be one unruled table."""
-    idx = [i for i, cells in enumerate(rows) if len(cells) >= 2]
     runs: list[list[int]] = []
-    for i in idx:
-        if runs and i - runs[-1][-1] <= MAX_TABLE_GAP_LINES:
-            runs[-1].append(i)
-        else:
-            runs.append([i])
+    last = -1  # index of the last multi-cell line, while no prose line has come since
+    for i, cells in enumerate(rows):
+        if _is_prose(cells, page_width):
+            last = -1
+        elif len(cells) >= 2:
+            if last >= 0 and i - last - 1 <= MAX_TABLE_GAP_LINES:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+            last = i
     return [(r[0], r[-1]) for r in runs
-            if len(r) >= MIN_TABLE_LINES and sum(_tabular(rows[i]) for i in r) >= MIN_TABLE_LINES - 1]
+            if len(r) >= MIN_TABLE_LINES and any(_tabular(rows[i]) for i in r)]
 
 
 def _stream_tables(page: Any, pno: int, ruled: list[BBox], start: int) -> list[SourceTable]:
@@ -218,12 +230,12 @@ def _stream_tables(page: Any, pno: int, ruled: list[BBox], start: int) -> list[S
         return []
     lines = [ln for ln in _cluster_lines(words)
              if not _is_page_mark(" ".join(w["text"] for w in ln.words), ln.top, ln.bottom, page.height)]
-    rows = _drop_vertical_text([[_word_cell(c, pno) for c in _split_cells(ln)] for ln in lines])
+    rows = [[_word_cell(c, pno) for c in _split_cells(ln)] for ln in lines]
     out = []
-    for first, last in _table_runs(rows):
+    for first, last in _table_runs(rows, page.width):
         index = start + len(out)
         srows = []
-        for r, cells in enumerate(rows[first:last + 1]):
+        for r, cells in enumerate(_drop_vertical_text(rows[first:last + 1])):
             cells = [c.model_copy(update={"prov": c.prov.model_copy(update={"table": index, "row": r, "col": k})})
                      for k, c in enumerate(cells)]
             srows.append(SourceRow(cells=cells, prov=Provenance(page=pno, table=index, row=r)))

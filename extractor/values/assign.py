@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..datamodel import Cell, Provenance, ValueToken
-from .glue import NO_RULE, RowRule, Split, split_row, split_row_closest
+from .glue import NO_RULE, RowRule, Split, split_row, split_row_closest, split_with_blanks
 from .parse import is_digit_blob, parse_value, split_unit
 
 # Confidence of a value read from glued digits when only one split fits the row (its own identity held).
@@ -85,6 +85,28 @@ def _glued(keys: list[str], toks: list[ValueToken], conf: float, rule: RowRule) 
     return RowReading(keys, cells, alts if len(alts) > 1 else [], raw, prov)
 
 
+def _glued_with_blanks(keys: list[str], toks: list[ValueToken], conf: float) -> RowReading:
+    rows = split_with_blanks([None if t.empty else split_unit(t.text)[0] for t in toks], len(keys))
+    raw = " ".join(t.text.strip() or "\u00a0" for t in toks)
+    prov = toks[0].prov
+    if not rows:
+        return RowReading(keys, {k: _missing("glued digits and blanks do not fill the row", prov) for k in keys},
+                          [], raw, prov)
+    cells: dict[str, Cell] = {}
+    for i, k in enumerate(keys):
+        vals = {r[i] for r in rows}
+        differs = len(vals) > 1
+        v = rows[0][i]
+        if v is None and not differs:
+            cells[k] = Cell(value=None, raw=raw, source="blank", confidence=conf, prov=prov)
+            continue
+        cells[k] = Cell(value=v, raw=raw, source="split", prov=prov, ambiguous=differs, review=differs,
+                        confidence=SPLIT_AMBIGUOUS_CONFIDENCE if differs else min(conf, SPLIT_UNIQUE_CONFIDENCE),
+                        candidates=[list(r) for r in rows[:10]] if differs else None,
+                        reason="glued digits beside blank cells" + (f"; {len(rows)} splits fit" if differs else ""))
+    return RowReading(keys, cells, [], raw, prov)
+
+
 def read_row(keys: list[str], tokens: list[ValueToken], label_score: float,
              rule: RowRule = NO_RULE) -> RowReading:
     k = len(keys)
@@ -93,7 +115,9 @@ def read_row(keys: list[str], tokens: list[ValueToken], label_score: float,
     filled = [t for t in toks if not t.empty]
     raw = " ".join(t.text for t in toks)
     prov = toks[0].prov if toks else Provenance()
-    ndigits = [len(split_unit(t.text)[0].lstrip("+-")) for t in filled]
+    if any(t.glued for t in filled) and any(t.empty for t in toks) and len(toks) < k:
+        return _glued_with_blanks(keys, toks, conf_label)
+    ndigits = [len(split_unit(t.text)[0].lstrip("+-").partition(".")[0]) for t in filled]
     if len(toks) < k and filled and all(is_digit_blob(t.text) for t in filled) and sum(ndigits) >= k \
             and max(ndigits) > 1:
         return _glued(keys, filled, conf_label, rule)

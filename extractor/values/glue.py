@@ -21,7 +21,7 @@ MAX_PART_DIGITS = 9
 MAX_CANDIDATES = 20000
 MAX_STEPS = 300_000
 
-Split = tuple[int, ...]
+Split = tuple[int | float, ...]
 
 
 @dataclass(frozen=True)
@@ -106,22 +106,29 @@ def _groups(digits: str, groups: int, g: int) -> Iterator[list[int]]:
                 yield [*first, *rest]
 
 
-def _generic(tokens: list[str], k: int, keep: Callable[[Split], bool]) -> list[Split]:
-    lengths = [len(t.lstrip("+-")) for t in tokens]
+def _generic(tokens: list[str], k: int, keep: Callable[[Split], bool],
+             dists: list[tuple[int, ...]] | None = None) -> list[Split]:
+    """All cuts of the tokens into k parts (step-capped); ``dists`` collects each one's parts per token."""
+    lengths = [len(t.lstrip("+-").partition(".")[0]) for t in tokens]
     found: list[Split] = []
     steps = [0]
 
-    def rec(i: int, dist: list[int], acc: list[int]) -> None:
+    def rec(i: int, dist: list[int], acc: list[int | float]) -> None:
         if i == len(tokens):
             s = tuple(acc)
             if keep(s):
                 found.append(s)
+                if dists is not None:
+                    dists.append(tuple(dist))
             return
         sign = -1 if tokens[i].startswith("-") else 1
-        for cut in _cuts(tokens[i].lstrip("+-"), dist[i], steps):
+        digits, _, decimals = tokens[i].lstrip("+-").partition(".")
+        for cut in _cuts(digits, dist[i], steps):
             if len(found) >= MAX_CANDIDATES:
                 return
-            vals = [int(x) for x in cut]
+            vals: list[int | float] = [int(x) for x in cut]
+            if decimals:  # "539.1" -> 5 | 39.1: the decimals belong to the last part
+                vals[-1] = float(f"{cut[-1]}.{decimals}")
             vals[0] *= sign
             rec(i + 1, dist, acc + vals)
 
@@ -146,7 +153,7 @@ def plausibility(split: Split) -> tuple[int, int]:
     """Lower is more plausible: the cells of one printed row are of similar width far more often than a
     giant number beside tiny ones, so prefer the split with the shortest longest part, then the most even
     lengths. (It only orders splits the identities could not tell apart; those stay flagged ambiguous.)"""
-    lengths = [len(str(abs(v))) for v in split]
+    lengths = [len(str(abs(int(v)))) for v in split]
     return (max(lengths, default=0), sum(n * n for n in lengths))
 
 
@@ -174,3 +181,28 @@ def split_row_closest(tokens: list[str], k: int, rule: RowRule) -> list[Split]:
     row's identities hold, then plausibility (step-capped search)."""
     found = _generic(tokens, k, lambda s: True)
     return sorted(set(found), key=lambda s: (-rule.count(s)[0], plausibility(s)))
+
+
+def split_with_blanks(tokens: list[str | None], k: int) -> list[tuple[int | float | None, ...]]:
+    """Glued digits with blank cells marked in place (None tokens, e.g. a non-breaking space that stood
+    for an empty cell): the digit tokens fill the other k - blanks cells. No identity can be used on a row
+    with blanks, so every cut is returned, most plausible first."""
+    blobs = [t for t in tokens if t is not None]
+    need = k - (len(tokens) - len(blobs))
+    if not blobs or need < len(blobs):
+        return []
+    dists: list[tuple[int, ...]] = []
+    found = _generic(blobs, need, lambda s: True, dists)
+    rows: dict[tuple[int | float | None, ...], None] = {}
+    for split, dist in zip(found, dists, strict=True):
+        row: list[int | float | None] = []
+        it = iter(split)
+        bi = 0
+        for t in tokens:
+            if t is None:
+                row.append(None)
+            else:
+                row.extend(next(it) for _ in range(dist[bi]))
+                bi += 1
+        rows[tuple(row)] = None
+    return sorted(rows, key=lambda r: plausibility(tuple(v for v in r if v is not None)))

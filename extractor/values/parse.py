@@ -66,7 +66,7 @@ def is_value_text(text: str) -> bool:
     return parse_value(text).kind != "text"
 
 
-_DIGIT_BLOB = re.compile(r"^(?P<digits>[+\-]?\d+)(?P<unit>\D{1,2})?$")
+_DIGIT_BLOB = re.compile(r"^(?P<digits>[+\-]?\d+(?:\.\d+)?)(?P<unit>\D{1,2})?$")
 
 
 def split_unit(text: str) -> tuple[str, str | None]:
@@ -81,4 +81,4 @@ def split_unit(text: str) -> tuple[str, str | None]:
 def is_digit_blob(text: str) -> bool:
     """A run of digits (optionally signed, optionally with a unit) that could hold several glued cells."""
     digits, _ = split_unit(text)
-    return digits.lstrip("+-").isdigit()
+    return digits.lstrip("+-").replace(".", "", 1).isdigit()
