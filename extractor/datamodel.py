@@ -71,6 +71,17 @@ class TextLine(_Model):
     prov: Provenance = Field(default_factory=Provenance)
 
 
+class Word(_Model):
+    """One piece of recognised or extracted text with its box — the record every OCR engine and text
+    backend emits, so later stages never ask which engine ran."""
+
+    text: str
+    prov: Provenance = Field(default_factory=Provenance)
+    confidence: float = 1.0
+    engine: str = "text"
+    angle: float | None = Field(None, description="text line angle in degrees (OCR), for deskewing")
+
+
 class Document(_Model):
     """What a format backend hands to table recovery."""
 
@@ -79,7 +90,9 @@ class Document(_Model):
     pages: int | None = None
     lines: list[TextLine] = Field(default_factory=list, description="the document's text in reading order")
     tables: list[SourceTable] = Field(default_factory=list, description="tables with real structure")
+    words: list[Word] = Field(default_factory=list, description="positioned words (OCR or PDF text)")
     needs_ocr: bool = False
+    ocr_engine: str | None = None
     warnings: list[str] = Field(default_factory=list)
 
 
@@ -159,6 +172,7 @@ class Report(_Model):
     organ: str | None = None
     title: str | None = None
     pages: int | None = None
+    ocr_engine: str | None = Field(None, description="the OCR engine that read the pages, if any")
     status: Status = "ok"
     cells: dict[str, Cell] = Field(default_factory=dict)
     units: dict[str, str] = Field(default_factory=dict)

@@ -33,6 +33,8 @@ class Options(BaseModel):
     template: Literal["auto", "2019", "2021"] = Field("auto", description="force a template instead of detecting")
     name: str | None = Field(None, description="document name used in the report when the source has none")
     ocr_engine: str = Field("rapidocr", description="OCR engine name (see extractor.ocr)")
+    ocr: bool = Field(True, description="run OCR on pages without a text layer (else status needs_ocr)")
+    ocr_dpi: int = Field(200, ge=72, le=600, description="resolution image-only PDF pages are rendered at")
     limits: Limits = Field(default_factory=Limits)
 
     @classmethod
@@ -53,4 +55,6 @@ def from_env(environ: dict[str, str] | None = None) -> dict[str, Any]:
         out["template"] = env["EXTRACTOR_TEMPLATE"]
     if env.get("EXTRACTOR_OCR_ENGINE"):
         out["ocr_engine"] = env["EXTRACTOR_OCR_ENGINE"]
+    if env.get("EXTRACTOR_OCR") in ("0", "false", "off"):
+        out["ocr"] = False
     return out

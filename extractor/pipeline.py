@@ -42,7 +42,7 @@ def extract(source: str | bytes | os.PathLike[str], options: Options | dict[str,
 
 
 def _header_unit(unit: str, text_squashed: str) -> bool:
-    return re.search(r"金额\(?单位[:：]?" + re.escape(unit), text_squashed) is not None
+    return re.search(r"金额.{0,20}?单位[:：]?" + re.escape(unit), text_squashed) is not None
 
 
 def _read_cells(doc_text: str, res: Any, t: Template) -> tuple[dict[str, Cell], list[RowReading], dict[str, str]]:
@@ -73,7 +73,8 @@ def _read_cells(doc_text: str, res: Any, t: Template) -> tuple[dict[str, Cell], 
 def build_report(doc: Document, opts: Options | None = None) -> Report:
     opts = opts or Options()
     t0 = time.perf_counter()
-    report = Report(source=doc.name, format=doc.format, pages=doc.pages, warnings=list(doc.warnings))
+    report = Report(source=doc.name, format=doc.format, pages=doc.pages, warnings=list(doc.warnings),
+                    ocr_engine=doc.ocr_engine)
     if doc.needs_ocr:
         report.status = "needs_ocr"
         report.warnings.append("no text layer: the document needs OCR")

@@ -20,6 +20,10 @@ TOKEN_WEIGHT = 0.3
 # A group label (三、本年度办理结果, （三）不予公开 ...) is recognised from this score upward. Measured on the
 # seeds and the real PDFs, group cells score 100 and the nearest row labels stay under 75.
 GROUP_MIN = 85.0
+# Suffix matching only for labels this long: short ones (规章, 其他, 总计) end many unrelated labels.
+SUFFIX_MIN_CHARS = 4
+# A suffix match counts a little less than the whole label matching.
+SUFFIX_PENALTY = 5.0
 
 
 @cache
@@ -69,7 +73,19 @@ class LabelMatcher:
 
     def score(self, label: str, row: RowSpec) -> float:
         forms = self._forms(label)
-        return max((similarity(n, v) for n in forms for v in self._variants[row.full_key]), default=0.0)
+        best = max((similarity(n, v) for n in forms for v in self._variants[row.full_key]), default=0.0)
+        if best < 100.0:
+            best = max(best, self._suffix_score(forms[-1], row))
+        return best
+
+    def _suffix_score(self, n: str, row: RowSpec) -> float:
+        """The row's own label at the end of a longer one: scans and PDF text put pieces of merged group
+        cells and vertical text in front of it ("理结(三) 不予公1.属于国家秘密")."""
+        best = 0.0
+        for v in self._variants[row.full_key]:
+            if len(v) >= SUFFIX_MIN_CHARS and len(n) > len(v):
+                best = max(best, similarity(n[-len(v):], v) - SUFFIX_PENALTY)
+        return best
 
     @lru_cache(maxsize=65536)  # noqa: B019 — one matcher per template, kept for the process
     def _forms(self, label: str) -> tuple[str, ...]:

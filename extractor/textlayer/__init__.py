@@ -21,6 +21,7 @@ BACKENDS: dict[str, str] = {
     "pdf": "extractor.textlayer.pdf:load",
     "docx": "extractor.textlayer.docx:load",
     "html": "extractor.textlayer.html:load",
+    "image": "extractor.textlayer.scan:load_image",
 }
 
 
@@ -38,4 +39,13 @@ def backend_for(fmt: str) -> Backend:
 
 
 def to_document(raw: RawInput, options: Options) -> Document:
-    return backend_for(raw.format)(raw, options)
+    """The format's reader; a PDF without a text layer goes on to OCR unless ``options.ocr`` is off
+    (then the Document says ``needs_ocr``). Images always need OCR."""
+    if raw.format == "image" and not options.ocr:
+        return Document(name=raw.name, format="image", needs_ocr=True)
+    doc = backend_for(raw.format)(raw, options)
+    if doc.needs_ocr and raw.format == "pdf" and options.ocr:
+        from .scan import load_pdf_pages
+
+        return load_pdf_pages(raw, options)
+    return doc

@@ -48,6 +48,11 @@ _CODEC_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp
 _DROP_ALWAYS = ("script", "style", "noscript", "template", "nav", "aside", "form", "select", "button",
                 "iframe", "object", "svg")
 _CHROME = ("header", "footer")
+# class / id values of site chrome on government CMS pages (TRS, 政府网站集约化平台 templates): menus,
+# breadcrumbs ("当前位置"), search boxes, share bars, related links ("上一篇" may name last year's report).
+_CHROME_NAMES = frozenset({"header", "footer", "nav", "navbar", "menu", "topbar", "breadcrumb", "crumb",
+                           "position", "location", "search", "share", "sidebar", "related", "copyright",
+                           "friendlink", "links", "pagenav"})
 _BLOCK = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "tr",
           "table", "section", "article", "main", "blockquote", "pre", "hr", "title", "center", "caption"}
 _FORMAT_WS = re.compile(r"[ \t\r\f\v]*\n\s*")
@@ -99,17 +104,27 @@ def cell_text(el: Any) -> str:
     return "".join(parts).replace("\xa0", " ").strip()
 
 
+def _chrome_named(el: Any) -> bool:
+    """A block whose class or id names site chrome (class="nav", id="footer"; not "article-header")."""
+    names = f"{el.get('class') or ''} {el.get('id') or ''}".lower().split()
+    return any(n in _CHROME_NAMES for n in names)
+
+
+def _drop(el: Any) -> None:
+    if el.getparent() is not None:
+        el.drop_tree()
+
+
 def _drop_chrome(root: Any) -> None:
+    """Scripts, styles, menus and page header/footer; never a block that holds a table or the <h1>."""
     for el in list(root.iter(*_DROP_ALWAYS)):
-        if el.getparent() is not None:
-            el.drop_tree()
+        _drop(el)
     for el in list(root.iter(*_CHROME)):
-        inside_article = any(_tag(a) in ("article", "main") for a in el.iterancestors())
-        if el.getparent() is not None and not inside_article and not el.xpath(".//table"):
-            el.drop_tree()
-    for el in root.xpath("//*[@role='navigation']"):
-        if el.getparent() is not None:
-            el.drop_tree()
+        if not any(_tag(a) in ("article", "main") for a in el.iterancestors()) and not el.xpath(".//table"):
+            _drop(el)
+    for el in list(root.xpath("//*[@role='navigation'] | //*[@class or @id]")):
+        if (el.get("role") == "navigation" or _chrome_named(el)) and not el.xpath(".//table | .//h1"):
+            _drop(el)
 
 
 # ---------------------------------------------------------------- tables
@@ -244,7 +259,7 @@ def _js_char(esc: str) -> str:
 
 def _js_html(root: Any) -> str:
     """HTML held in JavaScript string literals of the page's scripts, unescaped and concatenated."""
-    out = []
+    out: list[str] = []
     for script in root.iter("script"):
         code = script.text or ""
         if "<table" not in code.lower() and "\\u003ctable" not in code.lower():

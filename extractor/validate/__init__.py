@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from ..datamodel import Cell, Check, Number, Provenance
 from ..templates import Identity, Template
 from ..values.assign import SPLIT_UNIQUE_CONFIDENCE, RowReading
+from ..values.glue import Split
 
 TOL = 1e-6
 # Cells below this confidence are flagged for a person to check. Label scores of true rows are ≥ 86 on the
@@ -91,7 +92,7 @@ def _passing_fast(values: dict[str, Number | None], t: Template) -> int:
     return n
 
 
-def _joint_optimum(amb: list[RowReading], values: dict[str, Number | None], t: Template) -> list[list[tuple[int, ...]]]:
+def _joint_optimum(amb: list[RowReading], values: dict[str, Number | None], t: Template) -> list[list[Split]]:
     """For each ambiguous row, the splits that appear in some combination maximising the identities that
     hold. Exhaustive over the product of alternatives up to MAX_COMBINATIONS, else coordinate ascent."""
     sizes = [len(r.alternatives) for r in amb]
@@ -139,7 +140,7 @@ def resolve_alternatives(readings: list[RowReading], cells: dict[str, Cell], t: 
         _mark_split(r, uniq, n_fit, cells)
 
 
-def _mark_split(r: RowReading, best: list[tuple[int, ...]], n_fit: int, cells: dict[str, Cell]) -> None:
+def _mark_split(r: RowReading, best: list[Split], n_fit: int, cells: dict[str, Cell]) -> None:
     for i, k in enumerate(r.keys):
         differs = len({a[i] for a in best}) > 1
         if len(best) == 1:

@@ -101,3 +101,27 @@ def test_corrupt_docx_raises(tmp_path: Path) -> None:
     with pytest.raises(CorruptDocumentError) as e:
         extract(p)
     assert e.value.__cause__ is not None
+
+
+def test_grid_before_content_controls_and_tracked_changes(tmp_path: Path) -> None:
+    """w:gridBefore shifts a row right; a cell inside a content control (w:sdt) and text inside a tracked
+    insertion (w:ins) are read; deleted text (w:delText) is not."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    d = docx.Document()
+    t = d.add_table(rows=2, cols=3)
+    t.cell(0, 0).text, t.cell(0, 1).text, t.cell(0, 2).text = "信息内容", "本年制发件数", "本年废止件数"
+    tr = t.rows[1]._tr
+    for tc in list(tr.tc_lst):
+        tr.remove(tc)
+    tr.insert(0, parse_xml(f'<w:trPr {nsdecls("w")}><w:gridBefore w:val="1"/></w:trPr>'))
+    tr.append(parse_xml(f'<w:tc {nsdecls("w")}><w:p><w:r><w:t>1</w:t></w:r><w:del><w:r><w:delText>9</w:delText>'
+                        f'</w:r></w:del><w:ins><w:r><w:t>2</w:t></w:r></w:ins></w:p></w:tc>'))
+    tr.append(parse_xml(f'<w:sdt {nsdecls("w")}><w:sdtContent><w:tc><w:p><w:r><w:t>7</w:t></w:r></w:p></w:tc>'
+                        f'</w:sdtContent></w:sdt>'))
+    d.save(str(tmp_path / "g.docx"))
+    doc = docx_reader.load(ingest.load(tmp_path / "g.docx", Limits()), Options())
+    assert [[c.text for c in r.cells] for r in doc.tables[0].rows] == [["信息内容", "本年制发件数", "本年废止件数"],
+                                                                      ["", "12", "7"]]

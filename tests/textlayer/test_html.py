@@ -128,3 +128,9 @@ def test_cell_text_joins_lines_and_drops_nbsp() -> None:
     td = lxml.html.fragment_fromstring("<td>（二）部分公开（区分处理的，只计这一情<br>\n  形，不计其他情形）</td>")
     assert html_reader.cell_text(td) == "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
     assert html_reader.cell_text(lxml.html.fragment_fromstring("<td>&nbsp;\u3000</td>")) == ""
+
+
+def test_gbk_bytes_without_any_declaration() -> None:
+    page = to_html(GOLD).replace('<meta charset="utf-8">', "")
+    rep = extract(page.encode("gbk"))
+    assert _wrong(GOLD, rep) == [] and rep.organ == GOLD["organ"]

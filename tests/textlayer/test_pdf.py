@@ -86,7 +86,9 @@ def test_prose_lines_are_no_table() -> None:
 
 
 def test_pdf_without_text_layer_needs_ocr() -> None:
-    rep = extract(blank_page_pdf())
+    doc = pdf.load(ingest.load(blank_page_pdf(), Limits()), Options())
+    assert doc.needs_ocr and doc.pages == 1 and doc.tables == []
+    rep = extract(blank_page_pdf(), {"ocr": False})
     assert rep.status == "needs_ocr" and rep.pages == 1
 
 
@@ -106,3 +108,11 @@ def test_corrupt_pdf_raises(data: bytes) -> None:
 def test_page_limit() -> None:
     with pytest.raises(LimitExceededError):
         extract(REAL / "docs" / "szfgs2024.pdf", {"limits": {"max_pages": 5}})
+
+
+def test_cell_lines_join_without_gluing_numbers() -> None:
+    assert pdf._cell_text("（二）部分公开（区分处理的，只计这一情\n形，不计其他情形）") == \
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+    assert pdf._cell_text("结果\n维持") == "结果维持"
+    assert pdf._cell_text("0\n5\n12") == "0 5 12"
+    assert pdf._cell_text(None) == ""

@@ -1,0 +1,213 @@
+"""Rows and cells from positioned words (OCR boxes): deskew, cluster into lines, cut into cells.
+
+Contract: ``words_to_rows(words) -> list[SourceRow]`` for one page, in reading order. Coordinates are
+deskewed with the median angle of the long text boxes (scans are rotated up to a few degrees: 3° drifts
+by two row heights across an A4 page), clustered into lines by vertical centre, and cut into cells where
+the horizontal gap is wider than a character. The original boxes stay in each cell's provenance.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from statistics import median
+
+from ..datamodel import Provenance, SourceCell, SourceRow, Word
+from ..values.parse import parse_value
+
+# Boxes at least this many times wider than tall give a reliable text-line angle.
+ANGLE_MIN_ASPECT = 3.0
+# Skews beyond this are not scans of upright pages (photos at an angle need a perspective fix instead).
+MAX_SKEW_DEG = 10.0
+# A word joins a line when its centre lies within this share of the median box height of the line centre.
+# Rows of the template tables are ≥ 1.1 box heights apart at 150–300 dpi (bench scans), text lines of one
+# row are never more than 0.3 apart after deskewing.
+LINE_TOL = 0.45
+# Two boxes of one line belong to one cell when the gap between them is below this many box heights.
+# OCR detection already splits at column rules; inside a cell the gaps are a space at most (≤ 0.5 height).
+CELL_GAP = 0.8
+# Blank cells: a row's numbers are placed in the columns of the nearest fuller row within this many lines
+# (a sub-table of the template has at most 26 rows; blanks come in runs of a few rows).
+COLUMN_WINDOW = 6
+# ... or, with no fuller row near, in the columns of the header cells in the lines above it.
+HEADER_LINES = 4
+HEADER_WORDS = ("结果", "维持", "纠正", "其他", "尚未", "审结", "总计", "自然人", "企业", "机构", "组织")
+# A number belongs to a column when its centre is within this share of the column spacing, and within
+# this many box heights, of the column centre.
+COLUMN_TOL_SHARE = 0.45
+COLUMN_TOL_HEIGHTS = 2.0
+
+
+@dataclass
+class _Box:
+    word: Word
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+    @property
+    def h(self) -> float:
+        return self.y1 - self.y0
+
+
+@dataclass
+class _Line:
+    boxes: list[_Box] = field(default_factory=list)
+
+    @property
+    def cy(self) -> float:
+        return sum(b.cy for b in self.boxes) / len(self.boxes)
+
+
+def skew_angle(words: list[Word]) -> float:
+    """Median angle (degrees) of the long text boxes; 0 when there are none."""
+    angles = []
+    for w in words:
+        if w.angle is None or w.prov.bbox is None:
+            continue
+        x0, y0, x1, y1 = w.prov.bbox
+        if (x1 - x0) >= ANGLE_MIN_ASPECT * max(1.0, (y1 - y0) - abs(math.tan(math.radians(w.angle))) * (x1 - x0)):
+            angles.append(w.angle)
+    if not angles:
+        return 0.0
+    a = median(angles)
+    return a if abs(a) <= MAX_SKEW_DEG else 0.0
+
+
+def _deskewed(words: list[Word], angle: float) -> list[_Box]:
+    """Box corners rotated by -angle about the origin (the transform is a pure rotation, so the original
+    boxes in the words' provenance still locate them on the page)."""
+    c, s = math.cos(math.radians(-angle)), math.sin(math.radians(-angle))
+    out = []
+    for w in words:
+        if w.prov.bbox is None or not w.text.strip():
+            continue
+        x0, y0, x1, y1 = w.prov.bbox
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        rx, ry = cx * c - cy * s, cx * s + cy * c
+        hw, hh = (x1 - x0) / 2, (y1 - y0) / 2
+        if angle:  # the axis-aligned box of a rotated quad is taller than the text: take the text height back
+            hh = max(1.0, hh - abs(math.sin(math.radians(angle))) * hw)
+        out.append(_Box(w, rx - hw, ry - hh, rx + hw, ry + hh))
+    return out
+
+
+def _lines(boxes: list[_Box]) -> list[_Line]:
+    if not boxes:
+        return []
+    h = median(b.h for b in boxes)
+    lines: list[_Line] = []
+    for b in sorted(boxes, key=lambda b: b.cy):
+        if lines and abs(b.cy - lines[-1].cy) <= LINE_TOL * h:
+            lines[-1].boxes.append(b)
+        else:
+            lines.append(_Line([b]))
+    return lines
+
+
+def _is_number(text: str) -> bool:
+    return parse_value(text).kind == "number"
+
+
+def _cells(line: _Line, page: int) -> tuple[list[SourceCell], list[float]]:
+    boxes = sorted(line.boxes, key=lambda b: b.x0)
+    groups: list[list[_Box]] = []
+    for b in boxes:
+        prev = groups[-1][-1] if groups else None
+        joinable = prev is not None and not _is_number(prev.word.text) and not _is_number(b.word.text)
+        if joinable and prev is not None and b.x0 - prev.x1 < CELL_GAP * max(prev.h, b.h):
+            groups[-1].append(b)
+        else:
+            groups.append([b])
+    cells = []
+    xs = [(min(b.x0 for b in g) + max(b.x1 for b in g)) / 2 for g in groups]
+    for g in groups:
+        x0 = min(b.word.prov.bbox[0] for b in g if b.word.prov.bbox)
+        y0 = min(b.word.prov.bbox[1] for b in g if b.word.prov.bbox)
+        x1 = max(b.word.prov.bbox[2] for b in g if b.word.prov.bbox)
+        y1 = max(b.word.prov.bbox[3] for b in g if b.word.prov.bbox)
+        cells.append(SourceCell(text="".join(b.word.text for b in g), confidence=min(b.word.confidence for b in g),
+                                prov=Provenance(page=page, bbox=(x0, y0, x1, y1))))
+    return cells, xs
+
+
+@dataclass
+class _Row:
+    cells: list[SourceCell]
+    xs: list[float]  # deskewed x-centre of each cell
+    h: float
+    boxes: list[tuple[str, float]] = field(default_factory=list)  # each OCR box's text and x-centre
+
+    def numeric(self) -> list[int]:
+        return [i for i, c in enumerate(self.cells) if _is_number(c.text)]
+
+
+def _columns(xs: list[float], tol: float) -> list[float]:
+    """1-D clustering of x-centres into column centres."""
+    cols: list[list[float]] = []
+    for x in sorted(xs):
+        if cols and x - cols[-1][-1] <= tol:
+            cols[-1].append(x)
+        else:
+            cols.append([x])
+    return [sum(c) / len(c) for c in cols]
+
+
+def _template_for(rows: list[_Row], i: int) -> list[float] | None:
+    """Column centres for row i: the nearest row within COLUMN_WINDOW lines with the most numbers (more than
+    row i has), or, for a row under a header (the 行政复议 table), the header cells above it."""
+    n = len(rows[i].numeric())
+    lo, hi = max(0, i - COLUMN_WINDOW), min(len(rows), i + COLUMN_WINDOW + 1)
+    best = max((len(rows[j].numeric()) for j in range(lo, hi)), default=0)
+    if best > n:
+        j = min((j for j in range(lo, hi) if len(rows[j].numeric()) == best), key=lambda j: abs(j - i))
+        return [rows[j].xs[k] for k in rows[j].numeric()]
+    header: list[float] = []
+    for j in range(i - 1, max(-1, i - 1 - HEADER_LINES), -1):
+        if rows[j].numeric():
+            break
+        header += [x for t, x in rows[j].boxes if any(w in t for w in HEADER_WORDS)]
+    cols = _columns(header, rows[i].h)
+    return cols if len(cols) > n else None
+
+
+def _fill_blanks(rows: list[_Row], page: int) -> None:
+    """Scans lose blank cells (no box is detected in an empty cell): put an empty cell wherever a column of
+    the table has no number in this row, so values keep their columns."""
+    for i, r in enumerate(rows):
+        num = r.numeric()
+        if not num:
+            continue
+        cols = _template_for(rows, i)
+        if not cols:
+            continue
+        gaps = [b - a for a, b in zip(cols, cols[1:], strict=False)]
+        tol = min([COLUMN_TOL_SHARE * g for g in gaps] + [COLUMN_TOL_HEIGHTS * r.h])
+        hit: dict[int, int] = {}
+        for k in num:
+            c = min(range(len(cols)), key=lambda c: abs(cols[c] - r.xs[k]))
+            if abs(cols[c] - r.xs[k]) > tol or c in hit:
+                break
+            hit[c] = k
+        else:
+            head = r.cells[:num[0]]
+            filled = [r.cells[hit[c]] if c in hit else SourceCell(text="", prov=Provenance(page=page))
+                      for c in range(len(cols))]
+            r.cells = head + filled + r.cells[num[-1] + 1:]
+            r.xs = [0.0] * len(r.cells)
+
+
+def words_to_rows(words: list[Word], page: int) -> list[SourceRow]:
+    boxes = _deskewed(words, skew_angle(words))
+    rows: list[_Row] = []
+    for line in _lines(boxes):
+        cells, xs = _cells(line, page)
+        rows.append(_Row(cells, xs, median(b.h for b in line.boxes),
+                         [(b.word.text, (b.x0 + b.x1) / 2) for b in line.boxes]))
+    _fill_blanks(rows, page)
+    return [SourceRow(cells=r.cells, prov=Provenance(page=page, bbox=r.cells[0].prov.bbox)) for r in rows]

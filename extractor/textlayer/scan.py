@@ -1,0 +1,110 @@
+"""Scanned pages: images and image-only PDF pages, read by an OCR engine (extractor.ocr).
+
+Contract: ``load_image(raw, options)`` and ``load_pdf_pages(raw, options)`` -> Document with ``words``
+(the OCR records), ``tables`` (rows rebuilt from the words' geometry) and ``lines`` (each OCR line's text,
+for title, year and organ). Word boxes are in the page's own units: PDF points for PDF pages (the render
+scale is undone), pixels for images.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from ..datamodel import Document, Format, Provenance, SourceTable, TextLine, Word
+from ..errors import CorruptDocumentError, LimitExceededError, MissingDependencyError
+from ..ingest import RawInput
+from ..ocr import get_engine
+from ..options import Options
+from ..tables.geometry import words_to_rows
+
+
+def _pil() -> Any:
+    try:
+        from PIL import Image
+    except ImportError as e:
+        raise MissingDependencyError("images need Pillow: pip install 'extractor[ocr]'") from e
+    return Image
+
+
+def _image_pages(raw: RawInput, options: Options) -> Iterator[np.ndarray]:
+    Image = _pil()
+    try:
+        img = Image.open(io.BytesIO(raw.data))
+    except Exception as e:
+        raise CorruptDocumentError(f"unreadable image: {e}") from e
+    frames = getattr(img, "n_frames", 1)
+    if frames > options.limits.max_pages:
+        raise LimitExceededError(f"image has {frames} frames; limit max_pages={options.limits.max_pages}")
+    for i in range(frames):
+        img.seek(i)
+        w, h = img.size  # known before decoding: a decompression bomb is refused here
+        if w * h > options.limits.max_image_pixels:
+            raise LimitExceededError(f"image is {w}x{h} pixels; limit max_image_pixels={options.limits.max_image_pixels}")
+        try:
+            yield np.asarray(img.convert("RGB"))
+        except Exception as e:
+            raise CorruptDocumentError(f"unreadable image data: {e}") from e
+
+
+def _pdf_pages(raw: RawInput, options: Options) -> Iterator[np.ndarray]:
+    try:
+        import pypdfium2 as pdfium
+    except ImportError as e:
+        raise MissingDependencyError("scanned PDFs need pypdfium2: pip install 'extractor[ocr]'") from e
+    try:
+        pdf = pdfium.PdfDocument(raw.data)
+    except Exception as e:
+        raise CorruptDocumentError(f"unreadable PDF: {e}") from e
+    try:
+        if len(pdf) > options.limits.max_pages:
+            raise LimitExceededError(f"PDF has {len(pdf)} pages; limit max_pages={options.limits.max_pages}")
+        scale = options.ocr_dpi / 72.0
+        for i in range(len(pdf)):
+            page = pdf[i]
+            w, h = page.get_size()
+            if w * h * scale * scale > options.limits.max_image_pixels:
+                raise LimitExceededError(f"page {i + 1} renders to more than max_image_pixels")
+            yield np.asarray(page.render(scale=scale).to_pil().convert("RGB"))
+            page.close()
+    finally:
+        pdf.close()
+
+
+def _scaled(words: list[Word], factor: float) -> list[Word]:
+    if factor == 1.0:
+        return words
+    out = []
+    for w in words:
+        b = w.prov.bbox
+        bbox = (b[0] * factor, b[1] * factor, b[2] * factor, b[3] * factor) if b else None
+        out.append(w.model_copy(update={"prov": w.prov.model_copy(update={"bbox": bbox})}))
+    return out
+
+
+def _ocr(images: Iterator[np.ndarray], raw: RawInput, options: Options, fmt: Format, factor: float) -> Document:
+    engine = get_engine(options.ocr_engine)
+    words: list[Word] = []
+    tables: list[SourceTable] = []
+    lines: list[TextLine] = []
+    pages = 0
+    for pno, img in enumerate(images, 1):
+        pages = pno
+        page_words = _scaled(engine.recognize(img, pno), factor)
+        words.extend(page_words)
+        rows = words_to_rows(page_words, pno)
+        tables.append(SourceTable(rows=rows, kind="stream", prov=Provenance(page=pno)))
+        lines.extend(TextLine(text=" ".join(c.text for c in r.cells), prov=r.prov) for r in rows)
+    return Document(name=raw.name, format=fmt, pages=pages, words=words, tables=tables,
+                    lines=lines, ocr_engine=engine.name)
+
+
+def load_image(raw: RawInput, options: Options) -> Document:
+    return _ocr(_image_pages(raw, options), raw, options, "image", 1.0)
+
+
+def load_pdf_pages(raw: RawInput, options: Options) -> Document:
+    return _ocr(_pdf_pages(raw, options), raw, options, "pdf", 72.0 / options.ocr_dpi)

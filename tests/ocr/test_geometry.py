@@ -1,0 +1,64 @@
+"""Rows from positioned words (what OCR gives): deskew, line clustering, blank cells kept in place."""
+
+from __future__ import annotations
+
+import math
+
+from extractor.datamodel import Provenance, Word
+from extractor.tables.geometry import skew_angle, words_to_rows
+
+H = 20.0  # box height in pixels
+
+
+def word(text: str, x: float, y: float, angle: float = 0.0, w: float | None = None) -> Word:
+    """A box whose centre, after rotating the page by ``angle``, is at (x, y)."""
+    w = w or (H * 0.6 * len(text) if text.isdigit() else H * len(text))
+    a = math.radians(angle)
+    cx, cy = x * math.cos(a) - y * math.sin(a), x * math.sin(a) + y * math.cos(a)
+    hw, hh = w / 2, H / 2
+    ex, ey = abs(hw * math.cos(a)) + abs(hh * math.sin(a)), abs(hw * math.sin(a)) + abs(hh * math.cos(a))
+    return Word(text=text, prov=Provenance(page=1, bbox=(cx - ex, cy - ey, cx + ex, cy + ey)), angle=angle,
+                engine="test")
+
+
+COLS = [400, 460, 520, 580, 640, 700, 760]
+
+
+def table(angle: float, blanks: dict[int, set[int]] | None = None) -> list[Word]:
+    blanks = blanks or {}
+    out = []
+    labels = ["一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量", "（一）予以公开"]
+    for r, lab in enumerate(labels):
+        y = 100 + r * 30
+        out.append(word(lab, 60 + len(lab) * H / 2, y, angle))
+        out += [word(str(r), x, y, angle) for c, x in enumerate(COLS) if c not in blanks.get(r, set())]
+    return out
+
+
+def texts(rows) -> list[list[str]]:
+    return [[c.text for c in r.cells] for r in rows]
+
+
+def test_skew_is_measured_from_long_boxes() -> None:
+    assert abs(skew_angle(table(2.5)) - 2.5) < 0.01
+
+
+def test_skewed_page_rows_stay_rows() -> None:
+    rows = words_to_rows(table(3.0), 1)
+    assert len(rows) == 3
+    assert texts(rows)[1] == ["二、上年结转政府信息公开申请数量"] + ["1"] * 7
+
+
+def test_blank_cells_keep_their_column() -> None:
+    rows = words_to_rows(table(1.0, blanks={1: {0, 5}}), 1)
+    assert texts(rows)[1] == ["二、上年结转政府信息公开申请数量", "", "1", "1", "1", "1", "", "1"]
+    assert all(c.prov.page == 1 for c in rows[1].cells)
+
+
+def test_review_row_blanks_from_header_cells() -> None:
+    xs = [300 + 40 * i for i in range(15)]
+    words = [word("行政复议", 380, 40, w=80)]
+    words += [word(w, x, 70, w=30) for w, x in zip(["结果", "结果", "其他", "尚未", "总计"] * 3, xs, strict=True)]
+    words += [word("0", x, 110) for x in xs[5:]]  # 行政复议 group left blank
+    rows = words_to_rows(words, 1)
+    assert texts(rows)[-1] == [""] * 5 + ["0"] * 10
