@@ -16,6 +16,7 @@ from .matching.normalize import normalize_text, squash
 from .options import Options
 from .templates import Template, all_templates, load_template
 from .validate import check_identities, flag_cells, infer_mixed_form, resolve_alternatives
+from .validate.repair import infer_hidden, repair_confusions
 from .values.assign import RowReading, read_row
 from .values.glue import NO_RULE, SUM_LAST, groups_of
 
@@ -108,6 +109,10 @@ def build_report(doc: Document, opts: Options | None = None) -> Report:
             cells[k] = Cell(value=None, source="missing", confidence=0.0, review=True,
                             reason="row not found in the document")
     resolve_alternatives(readings, cells, t)
+    if doc.ocr_engine:  # OCR readings may be corrected by the identities; a text layer never is
+        fixed = repair_confusions(cells, t) + infer_hidden(cells, t)
+        if fixed:
+            report.warnings.append(f"{len(fixed)} cells repaired or inferred from identities: {', '.join(fixed[:8])}")
     report.checks = check_identities(cells, t)
     flag_cells(cells, report.checks)
     order = t.keys() + [k for k in t.extra_keys() if k in cells]

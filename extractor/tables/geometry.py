@@ -196,7 +196,7 @@ def _fill_blanks(rows: list[_Row], page: int) -> None:
             hit[c] = k
         else:
             head = r.cells[:num[0]]
-            filled = [r.cells[hit[c]] if c in hit else SourceCell(text="", prov=Provenance(page=page))
+            filled = [r.cells[hit[c]] if c in hit else SourceCell(text="", confidence=0.0, prov=Provenance(page=page))
                       for c in range(len(cols))]
             r.cells = head + filled + r.cells[num[-1] + 1:]
             r.xs = [0.0] * len(r.cells)

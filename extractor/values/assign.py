@@ -42,10 +42,23 @@ def _trim(tokens: list[ValueToken], k: int) -> tuple[list[ValueToken], str | Non
     return toks, None
 
 
+# Letters OCR returns for digits (O/0, l/1/I, B/8, S/5, Z/2): mapped only in cells read by OCR.
+OCR_LETTERS = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "i": "1",
+                             "B": "8", "S": "5", "s": "5", "Z": "2", "z": "2", "G": "6", "b": "6", "q": "9"})
+
+
 def _read(key: str, tok: ValueToken, conf: float) -> Cell:
     p = parse_value(tok.text)
     if tok.empty or p.kind == "blank":
+        if tok.empty and tok.confidence == 0.0:  # a column with no box on a scan
+            return Cell(value=None, raw="", source="blank", confidence=0.5, prov=tok.prov,
+                        reason="no text read in this cell of the scan (blank, or hidden)")
         return Cell(value=None, raw=tok.text, source="blank", confidence=conf, prov=tok.prov)
+    if p.kind == "text" and tok.confidence < 1.0:
+        q = parse_value(tok.text.translate(OCR_LETTERS))
+        if q.kind == "number":
+            return Cell(value=q.value, raw=tok.text, unit=q.unit, source="repaired", confidence=min(conf, 0.8),
+                        review=True, prov=tok.prov, reason=f"OCR letters read as digits: {tok.text!r} -> {q.value}")
     if p.kind == "text":
         return Cell(value=None, raw=tok.text, source="missing", confidence=0.0, review=True,
                     reason="cell text is not a number", prov=tok.prov)
