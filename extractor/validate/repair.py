@@ -2,7 +2,8 @@
 printed, and its inconsistencies are reported, never edited.
 
 * ``infer_hidden``: a cell with no reading (blank on the scan, hidden under a stamp, unreadable) that an
-  identity determines — every other operand known — is filled, ``source="inferred"``, with the identities.
+  identity determines — every other operand known — to be non-zero is filled, ``source="inferred"``,
+  with the identities (a determined 0 stays blank: that is what a blank cell says).
 * ``repair_confusions``: where identities fail and changing ONE cell by a usual OCR confusion (O/0, l/1,
   B/8, S/5, Z/2, 6/8, 3/8, ... or a dropped or doubled digit) makes every identity hold, the cell is
   corrected, ``source="repaired"``, its original reading kept in ``raw`` and the reason given.
@@ -66,7 +67,9 @@ def infer_hidden(cells: dict[str, Cell], t: Template) -> list[str]:
             if len(found) != 1:
                 continue
             v = found.pop()
-            if v < 0:
+            # 0 is what a blank cell already says in these tables: keep it blank (null, never 0). A non-zero
+            # value means a number was printed there and not read (a stamp over it, damage).
+            if v <= 0:
                 continue
             support = [i for i, s in sols.items() if s is not None]
             values[key] = v

@@ -53,3 +53,10 @@ def test_whole_blank_group_is_not_invented() -> None:
         cells[f"review.review.{col}"] = Cell(value=None, source="blank")
     before = copy.deepcopy(cells)
     assert infer_hidden(cells, T) == [] and cells == before
+
+
+def test_blank_that_the_identities_make_zero_stays_blank() -> None:
+    cells = cells_of()
+    cells["apply.new_received.research"] = Cell(value=None, source="blank")  # research is 0 in this report
+    assert infer_hidden(cells, T) == []
+    assert cells["apply.new_received.research"].value is None
