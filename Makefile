@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install run test lint schema bench bench-quick clean
+.PHONY: install sysdeps run test lint schema clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,13 +14,20 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+## sysdeps: Debian packages — LibreOffice (DOC/WPS conversion, corpus PDFs) and a CJK font — if missing
+sysdeps:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  echo "installing libreoffice-writer fonts-noto-cjk (Debian)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    libreoffice-writer fonts-noto-cjk >/dev/null; }
+
 ## run: the main job on the bundled corpus — batch-extract corpora/real, print the summary and the score
 run: install
 	$(VENV)/bin/extractor batch corpora/real/docs --out out/real
 	$(PY) benchmarks/score.py corpora/real/gold out/real/reports.jsonl
 
 ## test: the whole test suite (what CI runs)
-test: install
+test: install sysdeps
 	$(PY) -m pytest -q
 
 lint: install

@@ -22,6 +22,8 @@ BACKENDS: dict[str, str] = {
     "docx": "extractor.textlayer.docx:load",
     "html": "extractor.textlayer.html:load",
     "image": "extractor.textlayer.scan:load_image",
+    "doc": "extractor.textlayer.convert:load",
+    "wps": "extractor.textlayer.convert:load",
 }
 
 
