@@ -9,6 +9,7 @@ the horizontal gap is wider than a character. The original boxes stay in each ce
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from statistics import median
 
@@ -142,6 +143,7 @@ class _Row:
     xs: list[float]  # deskewed x-centre of each cell
     h: float
     boxes: list[tuple[str, float]] = field(default_factory=list)  # each OCR box's text and x-centre
+    cy: float = 0.0  # deskewed y-centre
 
     def numeric(self) -> list[int]:
         return [i for i, c in enumerate(self.cells) if _is_number(c.text)]
@@ -176,7 +178,12 @@ def _template_for(rows: list[_Row], i: int) -> list[float] | None:
     return cols if len(cols) > n else None
 
 
-def _fill_blanks(rows: list[_Row], page: int) -> None:
+HIDDEN_CONFIDENCE = 0.0  # an empty cell under a seal: something may be printed there
+BLANK_CONFIDENCE = 0.5  # an empty cell with nothing over it: most likely left blank
+
+
+def _fill_blanks(rows: list[_Row], page: int, angle: float = 0.0,
+                 hidden: Callable[[float, float], bool] | None = None) -> None:
     """Scans lose blank cells (no box is detected in an empty cell): put an empty cell wherever a column of
     the table has no number in this row, so values keep their columns."""
     for i, r in enumerate(rows):
@@ -196,18 +203,32 @@ def _fill_blanks(rows: list[_Row], page: int) -> None:
             hit[c] = k
         else:
             head = r.cells[:num[0]]
-            filled = [r.cells[hit[c]] if c in hit else SourceCell(text="", confidence=0.0, prov=Provenance(page=page))
-                      for c in range(len(cols))]
+            def empty(x: float, y: float = r.cy) -> SourceCell:
+                px, py = _page_point(x, y, angle)
+                conf = HIDDEN_CONFIDENCE if hidden is not None and hidden(px, py) else BLANK_CONFIDENCE
+                return SourceCell(text="", confidence=conf, prov=Provenance(page=page))
+
+            filled = [r.cells[hit[c]] if c in hit else empty(cols[c]) for c in range(len(cols))]
             r.cells = head + filled + r.cells[num[-1] + 1:]
             r.xs = [0.0] * len(r.cells)
 
 
-def words_to_rows(words: list[Word], page: int) -> list[SourceRow]:
-    boxes = _deskewed(words, skew_angle(words))
+def _page_point(x: float, y: float, angle: float) -> tuple[float, float]:
+    """A deskewed point back on the page (inverse of ``_deskewed``'s rotation)."""
+    c, s = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    return x * c - y * s, x * s + y * c
+
+
+def words_to_rows(words: list[Word], page: int,
+                  hidden: Callable[[float, float], bool] | None = None) -> list[SourceRow]:
+    """``hidden(x, y)`` tells whether a page point lies under a seal: an empty cell there is unreadable,
+    not blank."""
+    angle = skew_angle(words)
+    boxes = _deskewed(words, angle)
     rows: list[_Row] = []
     for line in _lines(boxes):
         cells, xs = _cells(line, page)
         rows.append(_Row(cells, xs, median(b.h for b in line.boxes),
-                         [(b.word.text, (b.x0 + b.x1) / 2) for b in line.boxes]))
-    _fill_blanks(rows, page)
+                         [(b.word.text, (b.x0 + b.x1) / 2) for b in line.boxes], line.cy))
+    _fill_blanks(rows, page, angle, hidden)
     return [SourceRow(cells=r.cells, prov=Provenance(page=page, bbox=r.cells[0].prov.bbox)) for r in rows]

@@ -20,6 +20,8 @@ CONFUSABLE: dict[str, str] = {
     "0": "689", "1": "74", "2": "7", "3": "85", "4": "19", "5": "63", "6": "8503", "7": "12",
     "8": "03695", "9": "084",
 }
+# A reading under a seal (OCR confidence halved) may be any misreading, not only a usual confusion.
+SEAL_CONFIDENCE = 0.5
 # A repair needs at least this many identities that the corrected value makes hold.
 MIN_SUPPORT = 1
 
@@ -51,35 +53,56 @@ def _holds(ident: Identity, values: dict[str, Number | None]) -> bool | None:
     return abs(sum(lv) - sum(rv)) <= TOL  # type: ignore[arg-type]
 
 
+def _open(c: Cell, in_failing: bool) -> bool:
+    """A cell the identities may fill: no reading, or a reading under a seal (OCR confidence halved) that
+    takes part in an identity that fails."""
+    if c.value is None:
+        return c.source in ("blank", "missing")
+    return in_failing and c.source == "read" and c.confidence < SEAL_CONFIDENCE
+
+
 def infer_hidden(cells: dict[str, Cell], t: Template) -> list[str]:
-    """Fill cells with no reading that the identities determine; returns the keys filled."""
+    """Fill cells with no reading — and re-decide readings under a seal — where the identities determine
+    them; returns the keys changed."""
     inv = _involving(t)
-    values = {k: c.value for k, c in cells.items()}
-    filled: list[str] = []
+    known = {k: c.value for k, c in cells.items()}
+    failing = {k for i in t.identities if _holds(i, known) is False for k in (*i.lhs, *i.rhs)}
+    soft = {k for k, c in cells.items() if k in inv and _open(c, k in failing)}
+    values = {k: (None if k in soft else c.value) for k, c in cells.items()}
+    solved: dict[str, tuple[Number, list[str]]] = {}
     changed = True
     while changed:
         changed = False
-        for key, c in cells.items():
-            if c.value is not None or key not in inv or c.source not in ("blank", "missing"):
-                continue
+        for key in sorted(soft - set(solved)):
             sols = {i.id: _solve(i, key, values) for i in inv[key]}
             found = {v for v in sols.values() if v is not None}
             if len(found) != 1:
                 continue
             v = found.pop()
+            c = cells[key]
             # 0 is what a blank cell already says in these tables: keep it blank (null, never 0). A non-zero
-            # value means a number was printed there and not read (a stamp over it, damage).
-            if v <= 0:
+            # value means a number was printed there and not read (damage). A cell under a seal may hide
+            # anything, 0 included.
+            if v < 0 or (v == 0 and c.source == "blank"):
                 continue
-            support = [i for i, s in sols.items() if s is not None]
             values[key] = v
-            cells[key] = c.model_copy(update={
-                "value": v, "source": "inferred", "confidence": 0.9 if len(support) > 1 else 0.7,
-                "review": len(support) < 2,
-                "reason": "no reading on the scan (blank, stamp or unreadable); determined by " + ", ".join(support[:3]),
-            })
-            filled.append(key)
+            solved[key] = (v, [i for i, s in sols.items() if s is not None])
             changed = True
+    filled = []
+    for key, (v, support) in solved.items():
+        c = cells[key]
+        if c.value == v:
+            continue  # the reading under the seal is confirmed
+        why = ", ".join(support[:3])
+        upd: dict[str, object]
+        if c.value is None:
+            upd = {"source": "inferred", "reason": f"no reading on the scan (blank, seal or damage); determined by {why}"}
+        else:
+            upd = {"source": "repaired", "raw": c.raw,
+                   "reason": f"OCR read {c.value} under a seal; the identities {why} determine {v}"}
+        cells[key] = c.model_copy(update={**upd, "value": v, "confidence": 0.9 if len(support) > 1 else 0.7,
+                                          "review": len(support) < 2})
+        filled.append(key)
     return filled
 
 
@@ -116,7 +139,8 @@ def repair_confusions(cells: dict[str, Cell], t: Template) -> list[str]:
         if len(sols) != 1:
             continue
         v = sols.pop()
-        if v is None or v < 0 or not is_confusion(str(abs(c.value)), v):
+        under_seal = c.confidence < SEAL_CONFIDENCE  # OCR confidence halved under a seal (textlayer/scan.py)
+        if v is None or v < 0 or not (under_seal or is_confusion(str(abs(c.value)), v)):
             continue
         trial = {**values, key: v}
         if all(_holds(i, trial) is not False for i in t.identities):

@@ -50,9 +50,12 @@ OCR_LETTERS = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "
 def _read(key: str, tok: ValueToken, conf: float) -> Cell:
     p = parse_value(tok.text)
     if tok.empty or p.kind == "blank":
-        if tok.empty and tok.confidence == 0.0:  # a column with no box on a scan
+        if tok.empty and tok.confidence == 0.0:  # no text read where a seal covers the cell
+            return Cell(value=None, raw="", source="missing", confidence=0.0, review=True, prov=tok.prov,
+                        reason="nothing readable in this cell of the scan: a seal covers it")
+        if tok.empty and tok.confidence < 1.0:  # a column with no box on a scan
             return Cell(value=None, raw="", source="blank", confidence=0.5, prov=tok.prov,
-                        reason="no text read in this cell of the scan (blank, or hidden)")
+                        reason="no text read in this cell of the scan")
         return Cell(value=None, raw=tok.text, source="blank", confidence=conf, prov=tok.prov)
     if p.kind == "text" and tok.confidence < 1.0:
         q = parse_value(tok.text.translate(OCR_LETTERS))
