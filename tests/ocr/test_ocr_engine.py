@@ -38,3 +38,29 @@ def test_unknown_engine_lists_the_known_ones() -> None:
     with pytest.raises(OptionsError) as e:
         get_engine("tesseract9")
     assert "rapidocr" in e.value.message and "paddleocr" in e.value.message
+
+
+def test_paddle_engine_needs_model_folders(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    from extractor.ocr.paddle import PaddleOcrEngine, model_dirs
+
+    monkeypatch.delenv("EXTRACTOR_PADDLE_MODEL_DIR", raising=False)
+    with pytest.raises(OptionsError) as e:
+        PaddleOcrEngine()
+    assert "EXTRACTOR_PADDLE_MODEL_DIR" in e.value.message
+    (tmp_path / "ch_PP-OCRv4_det_infer").mkdir()
+    (tmp_path / "rec").mkdir()
+    assert set(model_dirs(str(tmp_path))) == {"det", "rec"}
+
+
+def test_paddle_engine_without_paddleocr_names_the_extra(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    import sys
+
+    from extractor.errors import MissingDependencyError
+    from extractor.ocr.paddle import PaddleOcrEngine
+
+    (tmp_path / "det").mkdir()
+    (tmp_path / "rec").mkdir()
+    monkeypatch.setitem(sys.modules, "paddleocr", None)  # import fails as if not installed
+    with pytest.raises(MissingDependencyError) as e:
+        PaddleOcrEngine(str(tmp_path))
+    assert "extractor[paddle]" in e.value.message
