@@ -32,7 +32,10 @@ CELL_GAP = 0.8
 COLUMN_WINDOW = 6
 # ... or, with no fuller row near, in the columns of the header cells in the lines above it.
 HEADER_LINES = 4
-HEADER_WORDS = ("结果", "维持", "纠正", "其他", "尚未", "审结", "总计", "自然人", "企业", "机构", "组织")
+# Header boxes wider than this many column spacings span several columns (group headers) and are ignored;
+# header boxes of one column centre within HEADER_CLUSTER spacings of each other.
+HEADER_MAX_WIDTH = 1.5
+HEADER_CLUSTER = 0.35
 # A number belongs to a column when its centre is within this share of the column spacing, and within
 # this many box heights, of the column centre.
 COLUMN_TOL_SHARE = 0.45
@@ -142,7 +145,7 @@ class _Row:
     cells: list[SourceCell]
     xs: list[float]  # deskewed x-centre of each cell
     h: float
-    boxes: list[tuple[str, float]] = field(default_factory=list)  # each OCR box's text and x-centre
+    boxes: list[tuple[str, float, float]] = field(default_factory=list)  # each OCR box's text, x0, x1
     cy: float = 0.0  # deskewed y-centre
 
     def numeric(self) -> list[int]:
@@ -169,14 +172,31 @@ def _template_for(rows: list[_Row], i: int) -> list[float] | None:
     if best > n:
         j = min((j for j in range(lo, hi) if len(rows[j].numeric()) == best), key=lambda j: abs(j - i))
         return [rows[j].xs[k] for k in rows[j].numeric()]
-    header: list[float] = []
+    xs = [rows[i].xs[k] for k in rows[i].numeric()]
+    if len(xs) < 2:
+        return None
+    step = median(b - a for a, b in zip(xs, xs[1:], strict=False))
+    header: list[tuple[str, float, float]] = []
     for j in range(i - 1, max(-1, i - 1 - HEADER_LINES), -1):
         if rows[j].numeric():
             break
-        header += [x for t, x in rows[j].boxes if any(w in t for w in HEADER_WORDS)]
-    cols = _columns(header, rows[i].h)
-    return cols if len(cols) > n else None
+        # header cells of one column (a spanning group header such as 行政诉讼 is wider than a column)
+        header += [b for b in rows[j].boxes if b[2] - b[1] <= HEADER_MAX_WIDTH * step]
+    cols = _columns([(x0 + x1) / 2 for _, x0, x1 in header], HEADER_CLUSTER * step)
+    if len(cols) > n:
+        return cols
+    return _even_columns(header, xs, step)
 
+
+def _even_columns(header: list[tuple[str, float, float]], xs: list[float], step: float) -> list[float] | None:
+    """Header cells merged or lost by OCR: the columns are the header's extent cut into equal parts as wide
+    as the spacing of the row's own numbers."""
+    if not header or step <= 0:
+        return None
+    x0, x1 = min(b[1] for b in header), max(b[2] for b in header)
+    n = round((x1 - x0) / step)
+    width = (x1 - x0) / n if n else 0
+    return [x0 + (k + 0.5) * width for k in range(n)] if n > len(xs) else None
 
 HIDDEN_CONFIDENCE = 0.0  # an empty cell under a seal: something may be printed there
 BLANK_CONFIDENCE = 0.5  # an empty cell with nothing over it: most likely left blank
@@ -229,6 +249,6 @@ def words_to_rows(words: list[Word], page: int,
     for line in _lines(boxes):
         cells, xs = _cells(line, page)
         rows.append(_Row(cells, xs, median(b.h for b in line.boxes),
-                         [(b.word.text, (b.x0 + b.x1) / 2) for b in line.boxes], line.cy))
+                         [(b.word.text, b.x0, b.x1) for b in line.boxes], line.cy))
     _fill_blanks(rows, page, angle, hidden)
     return [SourceRow(cells=r.cells, prov=Provenance(page=page, bbox=r.cells[0].prov.bbox)) for r in rows]
