@@ -99,6 +99,25 @@ def batch_cmd(
     typer.echo(f"{summary['documents']} processed, {failed} failed -> {out}")
 
 
+@app.command("inspect")
+def inspect_cmd(
+    file: Annotated[Path, typer.Argument(help="a PDF or an image")],
+    png: Annotated[Path, typer.Option("--png", help="folder for page-N.png overlays")],
+    dpi: Annotated[int, typer.Option(help="render resolution")] = 100,
+) -> None:
+    """Draw the extracted cells and matched rows on the pages (green ok, orange review, red failed identity)."""
+    from .inspect import render_overlays
+    from .pipeline import extract
+
+    try:
+        rep = extract(file)
+        pages = render_overlays(file, rep, png, dpi)
+    except ExtractorError as e:
+        typer.echo(f"error [{e.code}]: {e.message}", err=True)
+        raise typer.Exit(EXIT_INPUT_ERROR) from e
+    typer.echo(f"{len(pages)} pages drawn -> {png}")
+
+
 @app.command("schema")
 def schema_cmd(out: Annotated[Optional[Path], typer.Option(help="write to this file")] = None) -> None:  # noqa: UP045
     """Print the JSON Schema of the Report."""

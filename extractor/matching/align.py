@@ -205,7 +205,7 @@ def align(cands: list[RowCandidate], t: Template, m: LabelMatcher | None = None)
         match = _row_match(c, ci, j, scores, rows)
         if j is not None:
             res.assigned[rows[j].full_key] = Assigned(rows[j], c, match.score, match.runner_up, match.runner_up_score)
-        if j is not None or (lo <= ci <= hi and labels[ci]):  # unmapped rows inside the table are reported
+        if j is not None or (lo <= ci <= hi and labels[ci] and _n_values(c)):  # unmapped value rows are reported
             res.matches.append(match)
     res.review = review
     return res
