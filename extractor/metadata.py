@@ -11,7 +11,7 @@ _TITLE = re.compile(r"(?P<organ>.*?)(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<
 _YEAR_FIRST = re.compile(r"^(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<organ>.+?)(?P<rest>(?:政府)?信息公开.*?报告)")
 _PERIOD = re.compile(r"统计(?:期|时)限.{0,6}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 _ORGAN_TRAIL = re.compile(r"(关于|的|：|:)+$")
-_ORGAN_LEAD = re.compile(r"^(?:[\s\d.、:：《]|关于)+")
+_ORGAN_LEAD = re.compile(r"^(?:[\s\d.、:：《#*>]|关于)+")
 TITLE_SCAN_LINES = 12
 
 

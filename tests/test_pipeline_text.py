@@ -152,3 +152,19 @@ def test_pdf_text_layout_labels_above_and_below_numbers(stem: str) -> None:
     rep = extract(text)
     assert score_document(gold, rep.model_dump(), stem).wrong == []
     assert (rep.template, rep.year, rep.organ) == (gold["template"], gold["year"], gold["organ"])
+
+
+def test_markdown_table_shredded_with_made_up_headers() -> None:
+    """PDF-to-markdown output: one table cut into several, each with 数据1…数据8 headers, a label split
+    across two columns and a group label in a column of its own."""
+    gold = load_gold(REAL_2021)
+    out = []
+    for line in render(gold, " | ").split("\n"):
+        if line.startswith(("| 一、本年新收", "| 1.本机关", "| （七）")):
+            out += ["", "| " + " | ".join(f"数据{i}" for i in range(1, 9)) + " |", "|---" * 8 + "|"]
+        line = line.replace("| 2.其他法律行政法规禁止公开", "| 2.其他法律行政 | 法规禁止公开")
+        line = line.replace("| 1.申请人", "| （六）其他处理 | 1.申请人")
+        out.append(line)
+    rep = extract("\n".join(out))
+    assert score_document(gold, rep.model_dump(), REAL_2021).wrong == []
+    assert rep.organ == gold["organ"]
