@@ -36,9 +36,11 @@ def _human(rep: Report) -> str:
         f"template:  {rep.template}   year: {rep.year}   organ: {rep.organ}",
         f"status:    {rep.status}   cells found: {found}/{len(rep.cells)}",
         f"checks:    {sum(c.status == 'pass' for c in rep.checks)} pass, {len(fails)} fail, "
-        f"{sum(c.status == 'skipped' for c in rep.checks)} skipped",
+        f"{sum(c.status == 'skipped' for c in rep.checks)} skipped, "
+        f"{sum(c.status == 'unconfirmed' for c in rep.checks)} unconfirmed",
     ]
-    lines += [f"  FAIL {c.id}: {c.lhs} != {c.rhs}" for c in fails[:10]]
+    lines += [f"  FAIL {c.id}: {c.lhs} != {c.rhs}" + (f"  «{c.sentence[:40]}»" if c.sentence else "")
+              for c in fails[:10]]
     if review:
         lines.append(f"review:    {len(review)} cells, e.g. {', '.join(review[:5])}")
     unmapped = rep.unmapped

@@ -144,15 +144,20 @@ class Cell(_Model):
 
 
 class Check(_Model):
+    """An identity of the template (``lhs`` = ``rhs``), or a number the report's prose states (``lhs``)
+    compared with the table (``rhs``; ``unconfirmed`` when no table cell speaks of it)."""
+
     id: str
-    kind: Literal["identity"] = "identity"
+    kind: Literal["identity", "narrative"] = "identity"
     text: str
     lhs_keys: list[str]
     rhs_keys: list[str]
     lhs: Number | None
     rhs: Number | None
-    status: Literal["pass", "fail", "skipped"]
+    status: Literal["pass", "fail", "skipped", "unconfirmed"]
     note: str | None = None
+    sentence: str | None = Field(None, description="narrative checks: the sentence that states the number")
+    prov: Provenance | None = Field(None, description="narrative checks: where the sentence is")
 
 
 class ErrorInfo(_Model):

@@ -16,6 +16,7 @@ from .matching.normalize import normalize_text, squash
 from .options import Options
 from .templates import Template, all_templates, load_template
 from .validate import check_identities, flag_cells, infer_mixed_form, resolve_alternatives
+from .validate.narrative import narrative_checks
 from .validate.repair import infer_hidden, repair_confusions
 from .values.assign import RowReading, read_row
 from .values.glue import NO_RULE, SUM_LAST, groups_of
@@ -113,7 +114,7 @@ def build_report(doc: Document, opts: Options | None = None) -> Report:
         fixed = repair_confusions(cells, t) + infer_hidden(cells, t)
         if fixed:
             report.warnings.append(f"{len(fixed)} cells repaired or inferred from identities: {', '.join(fixed[:8])}")
-    report.checks = check_identities(cells, t)
+    report.checks = check_identities(cells, t) + narrative_checks(doc.lines, cells, t)
     flag_cells(cells, report.checks)
     order = t.keys() + [k for k in t.extra_keys() if k in cells]
     report.cells = {k: cells[k] for k in order}

@@ -187,7 +187,7 @@ def flag_cells(cells: dict[str, Cell], checks: list[Check]) -> None:
         upd: dict[str, object] = {}
         if k in failed:
             upd["review"] = True
-            extra = "in failed identity " + ", ".join(failed[k][:3])
+            extra = "in failed check " + ", ".join(failed[k][:3])
             upd["reason"] = f"{cell.reason}; {extra}" if cell.reason else extra
         elif cell.confidence < REVIEW_CONFIDENCE and cell.source not in ("blank", "inferred"):
             upd["review"] = True

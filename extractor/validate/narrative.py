@@ -1,0 +1,140 @@
+"""Narrative checks: numbers the report's prose states, compared with the table cells they speak of.
+
+"全年共收到政府信息公开申请154件，共办结148件，结转至2026年6件", "行政复议36起，行政诉讼9起" … Sentences are
+cut into clauses, each clause tokenised with jieba (the domain dictionary of models/lexicon), and a number
+with a count unit (件/条/起/个/项/次) is tied to the topic its clause names — or, for "其中结果维持72件",
+the topic the sentence named before. Every statement becomes a ``Check(kind="narrative")`` with the
+sentence, its position, both numbers and pass/fail; a statement no table cell speaks of (主动公开 totals)
+is ``unconfirmed``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .._text import nfkc
+from ..datamodel import Cell, Check, Number, Provenance, TextLine
+from ..matching.matcher import tokens
+from ..templates import Template
+
+_NUMBER = re.compile(r"(?<![\d.])(\d{1,9})\s*(余|多)?\s*(件|条|起|个|项|次|人次|宗)")
+_SENTENCE = re.compile(r"[^。；;!！?？\n]+[。；;!！?？]?")
+_CLAUSE = re.compile(r"[，,（）()、：:]")
+
+Values = dict[str, Number | None]
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    words: tuple[str, ...]  # any of these tokens (or substrings) in the clause names the topic
+    readings: Callable[[Template], list[tuple[str, list[str]]]]  # (reading name, keys summed)
+
+
+def _apply(row: str) -> Callable[[Template], list[tuple[str, list[str]]]]:
+    return lambda t: [(row, [f"apply.{row}.total"])]
+
+
+def _review(col: str | None, groups: tuple[str, ...]) -> Callable[[Template], list[tuple[str, list[str]]]]:
+    return lambda t: [(f"{'+'.join(groups)}.{col or 'total'}", [f"review.{g}.{col or 'total'}" for g in groups])]
+
+
+NEW = Topic("new_received", ("收到", "受理", "新收", "接收", "共收"), lambda t: [
+    ("new_received", ["apply.new_received.total"]),
+    ("new_received+carried_over", ["apply.new_received.total", "apply.carried_over.total"])])
+CARRIED_OVER = Topic("carried_over", ("上年结转", "上年度结转", "上一年度结转", "上年度", "上年"), _apply("carried_over"))
+CARRIED_FORWARD = Topic("carried_forward", ("结转下年", "结转至", "顺延", "下年度", "结转到", "转入下"),
+                        _apply("carried_forward"))
+FINISHED = Topic("result_total", ("办结", "答复", "办理完毕", "已办理", "处理完毕", "予以回复"), _apply("result.total"))
+ACTIVE = Topic("active_disclosure", ("主动公开", "主动发布"), lambda t: [])
+RULES = Topic("rules", ("规章",), lambda t: [("rules", [f"active.rules.{t.rows_of('active')[0].columns[0]}"])])
+REVIEW = ("review",)
+SUITS = ("suit_direct", "suit_after_review")
+# Order matters: more specific first (上年结转 before 结转下年, 行政复议/诉讼 sub-results before totals).
+APPLY_TOPICS = (CARRIED_OVER, CARRIED_FORWARD, NEW, FINISHED, RULES, ACTIVE)
+SUB_RESULTS = {"结果维持": "upheld", "维持": "upheld", "结果纠正": "corrected", "纠正": "corrected",
+               "其他结果": "other", "尚未审结": "pending", "未审结": "pending"}
+
+
+def _has(clause: str, toks: frozenset[str], words: tuple[str, ...]) -> bool:
+    return any(w in toks or w in clause for w in words)
+
+
+def _topic(clause: str, group: tuple[str, ...] | None) -> tuple[Topic | None, tuple[str, ...] | None]:
+    """The topic a clause names, and the review/suit group in force after it."""
+    toks = tokens(clause)
+    if "行政复议" in clause:
+        group = REVIEW
+    elif "行政诉讼" in clause:
+        group = SUITS
+    if group is not None:
+        for word, col in SUB_RESULTS.items():
+            if word in clause:
+                return Topic(f"{group[0]}.{col}", (), _review(col, group)), group
+        if "行政复议" in clause or "行政诉讼" in clause:
+            return Topic(f"{group[0]}.total", (), _review(None, group)), group
+    for topic in APPLY_TOPICS:
+        if _has(clause, toks, topic.words):
+            if topic is NEW and "申请" not in clause:
+                continue
+            return topic, group
+    return None, group
+
+
+def _sum(keys: list[str], values: Values) -> Number | None:
+    vals = [values.get(k) for k in keys]
+    return None if None in vals else sum(vals)  # type: ignore[arg-type]
+
+
+def _sentences(lines: list[TextLine]) -> list[tuple[str, Provenance]]:
+    """Prose joined across line breaks (PDF text wraps sentences), each sentence with where it starts."""
+    text, starts = "", []
+    for ln in lines:
+        t = nfkc(ln.text).strip()
+        if not t or "\t" in ln.text:
+            text += "\n"
+            continue
+        starts.append((len(text), ln.prov))
+        text += re.sub(r"\s+", "", t)
+    out = []
+    for m in _SENTENCE.finditer(text):
+        prov = next((p for pos, p in reversed(starts) if pos <= m.start()), Provenance())
+        out.append((m.group(0), prov))
+    return out
+
+
+def narrative_checks(lines: list[TextLine], cells: dict[str, Cell], t: Template) -> list[Check]:
+    values: Values = {k: c.value for k, c in cells.items()}
+    checks: list[Check] = []
+    for sentence, prov in _sentences(lines):
+        group = None
+        for clause in _CLAUSE.split(sentence):
+            topic, group = _topic(clause, group)
+            m = _NUMBER.search(clause)
+            if topic is None or m is None or re.search(r"\d{4}年$", clause[: m.start()] + "年"):
+                continue
+            stated = int(m.group(1))
+            checks.append(_check(len(checks), topic, stated, approx=bool(m.group(2)), sentence=sentence,
+                                 prov=prov, values=values, t=t))
+    return checks
+
+
+def _check(n: int, topic: Topic, stated: int, approx: bool, sentence: str, prov: Provenance,
+           values: Values, t: Template) -> Check:
+    readings = [(name, keys, _sum(keys, values)) for name, keys in topic.readings(t)]
+    base = {"id": f"narrative.{n}.{topic.id}", "kind": "narrative", "lhs": stated, "lhs_keys": [],
+            "sentence": sentence, "prov": prov}
+    if not readings or approx:
+        why = "an approximate number" if approx else "no table cell states this"
+        return Check(**base, text=f"prose states {stated} ({topic.id})", rhs_keys=[], rhs=None,
+                     status="unconfirmed", note=why)
+    match = next(((nm, k, v) for nm, k, v in readings if v is not None and abs(v - stated) < 1e-9), None)
+    name, keys, value = match or readings[0]
+    if value is None:
+        status, note = "unconfirmed", "the table cells are blank or missing"
+    else:
+        status, note = ("pass", f"matches {name}") if match else ("fail", f"table {name} = {value}")
+    return Check(**base, text=f"prose states {stated} for {topic.id}", rhs_keys=keys, rhs=value,
+                 status=status, note=note)
