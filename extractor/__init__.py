@@ -15,9 +15,10 @@ from .datamodel import Cell, Check, Report, RowMatch
 from .errors import ExtractorError
 from .options import Limits, Options
 from .pipeline import extract
+from .validate.cross_year import CrossYearRow, cross_year
 
 __version__ = "0.1.0"
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
-__all__ = ["BatchRecord", "Cell", "Check", "Extractor", "ExtractorError", "Limits", "Options", "Report", "RowMatch", "__version__", "extract"]
+__all__ = ["BatchRecord", "Cell", "CrossYearRow", "cross_year", "Check", "Extractor", "ExtractorError", "Limits", "Options", "Report", "RowMatch", "__version__", "extract"]
