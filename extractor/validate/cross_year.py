@@ -55,7 +55,7 @@ def group_bodies(names: Iterable[str]) -> dict[str, str]:
     for core in sorted(cores, key=len, reverse=True):
         home = next((c for c in canon if c != core and _same_body(core, c)), None)
         canon[core] = canon[home] if home else core
-    longest = {}
+    longest: dict[str, str] = {}
     for core, names_ in cores.items():
         for n in names_:
             key = canon[core]
