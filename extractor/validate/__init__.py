@@ -23,6 +23,10 @@ TOL = 1e-6
 # Cells below this confidence are flagged for a person to check. Label scores of true rows are ≥ 86 on the
 # seeds and real PDFs, so a read cell of a well-matched row stays above it; ambiguous splits (0.3) do not.
 REVIEW_CONFIDENCE = 0.75
+# A cell in a failed check keeps at most this confidence.
+FAILED_CHECK_CONFIDENCE = 0.3
+# Identities that hold around a cell shrink its doubt to this share (an independent reading agrees).
+IDENTITY_SUPPORT_FACTOR = 0.2
 # Ambiguous glued rows are resolved jointly by trying every combination of their splits up to this many.
 MAX_COMBINATIONS = 4096
 
@@ -178,17 +182,27 @@ def infer_mixed_form(cells: dict[str, Cell], t: Template, assigned: set[str]) ->
 
 
 def flag_cells(cells: dict[str, Cell], checks: list[Check]) -> None:
+    """The review flag of every cell, from all the evidence: a cell in a failed check (identity or prose) is
+    always flagged and its confidence capped; a cell whose identities all hold is confirmed by them (its
+    confidence raised: an independent reading agrees); otherwise the reading's own confidence decides."""
     failed: dict[str, list[str]] = {}
+    passed: dict[str, int] = {}
     for c in checks:
-        if c.status == "fail":
-            for k in c.lhs_keys + c.rhs_keys:
+        for k in c.lhs_keys + c.rhs_keys:
+            if c.status == "fail":
                 failed.setdefault(k, []).append(c.id)
+            elif c.status == "pass":
+                passed[k] = passed.get(k, 0) + 1
     for k, cell in cells.items():
         upd: dict[str, object] = {}
         if k in failed:
             upd["review"] = True
+            upd["confidence"] = min(cell.confidence, FAILED_CHECK_CONFIDENCE)
             extra = "in failed check " + ", ".join(failed[k][:3])
             upd["reason"] = f"{cell.reason}; {extra}" if cell.reason else extra
+        elif passed.get(k) and cell.value is not None and not cell.ambiguous and cell.source in ("read", "split"):
+            upd["confidence"] = round(1.0 - (1.0 - cell.confidence) * IDENTITY_SUPPORT_FACTOR, 4)
+            upd["review"] = False
         elif cell.confidence < REVIEW_CONFIDENCE and cell.source not in ("blank", "inferred"):
             upd["review"] = True
         if upd:

@@ -60,3 +60,18 @@ def test_blank_that_the_identities_make_zero_stays_blank() -> None:
     cells["apply.new_received.research"] = Cell(value=None, source="blank")  # research is 0 in this report
     assert infer_hidden(cells, T) == []
     assert cells["apply.new_received.research"].value is None
+
+
+def test_review_flags_follow_the_checks() -> None:
+    from extractor.validate import flag_cells
+
+    cells = cells_of()
+    cells["apply.new_received.total"] = Cell(value=3118, raw="3118", source="read", confidence=0.99)  # breaks 2
+    for k in cells:
+        cells[k] = cells[k].model_copy(update={"confidence": 0.7})  # e.g. a weak label match everywhere
+    flag_cells(cells, check_identities(cells, T))
+    bad = cells["apply.new_received.total"]
+    assert bad.review and bad.confidence <= 0.3 and "failed check" in (bad.reason or "")
+    ok = cells["apply.result.total.natural_person"]  # all its identities hold
+    assert not ok.review and ok.confidence > 0.9
+    assert cells["active.rules.issued"].review  # no identity speaks for it and its reading is weak
