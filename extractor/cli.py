@@ -120,6 +120,24 @@ def inspect_cmd(
     typer.echo(f"{len(pages)} pages drawn -> {png}")
 
 
+@app.command("serve")
+def serve_cmd(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port")] = 8000,
+    concurrency: Annotated[int, typer.Option(help="extractions at once; more requests get 503")] = 2,
+    timeout: Annotated[float, typer.Option(help="seconds per extraction before 504")] = 120.0,
+) -> None:
+    """Run the HTTP extraction service (POST /v1/extract)."""
+    try:
+        import uvicorn
+    except ImportError as e:
+        typer.echo("error [missing_dependency]: the service needs: pip install 'extractor[service]'", err=True)
+        raise typer.Exit(EXIT_INPUT_ERROR) from e
+    from .service import create_app
+
+    uvicorn.run(create_app(concurrency=concurrency, timeout_s=timeout), host=host, port=port, log_level="warning")
+
+
 @app.command("schema")
 def schema_cmd(out: Annotated[Optional[Path], typer.Option(help="write to this file")] = None) -> None:  # noqa: UP045
     """Print the JSON Schema of the Report."""

@@ -1,0 +1,78 @@
+"""The HTTP service over real HTTP on loopback: a server process started by the test."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+from benchmarks.score import score_document
+from tests.conftest import REAL, load_gold
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def base() -> Iterator[str]:
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "extractor", "serve", "--port", str(port), "--concurrency", "2",
+                             "--timeout", "60"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("the server did not start within 20 s")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.mark.parametrize("name", ["002_0843dfdf5e1a4b6d.txt", "szfgs2024.pdf"])
+def test_extract_real_documents(base: str, name: str) -> None:
+    data = (REAL / "docs" / name).read_bytes()
+    r = httpx.post(base + "/v1/extract", files={"file": (name, data)}, timeout=60)
+    assert r.status_code == 200
+    stem = name.rsplit(".", 1)[0]
+    assert score_document(load_gold(stem), r.json(), stem).wrong == []
+
+
+def test_errors_are_json_with_codes(base: str) -> None:
+    r = httpx.post(base + "/v1/extract", files={"file": ("e.txt", b"   ")}, timeout=30)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "empty"
+    r = httpx.post(base + "/v1/extract", files={"file": ("a.zip", b"PK\x03\x04junk")}, timeout=30)
+    assert r.status_code == 415 and r.json()["error"]["code"] == "unsupported"
+    r = httpx.post(base + "/v1/extract", files={"file": ("x.txt", b"x")}, data={"template": "2018"}, timeout=30)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "options"
+
+
+def test_templates_and_openapi(base: str) -> None:
+    t = httpx.get(base + "/v1/templates", timeout=10).json()
+    assert len(t["2019"]["keys"]) == 198 and len(t["2021"]["keys"]) == 200
+    assert "/v1/extract" in httpx.get(base + "/openapi.json", timeout=10).json()["paths"]
+
+
+def test_concurrent_requests_beyond_the_limit_get_503(base: str) -> None:
+    data = (REAL / "docs" / "hzq2023_working.pdf").read_bytes()
+
+    def call(_: int) -> int:
+        return httpx.post(base + "/v1/extract", files={"file": ("a.pdf", data)}, timeout=60).status_code
+
+    with ThreadPoolExecutor(8) as ex:
+        codes = list(ex.map(call, range(8)))
+    assert set(codes) <= {200, 503} and codes.count(200) >= 2
