@@ -4,12 +4,12 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install sysdeps run test lint schema clean
+.PHONY: install sysdeps run test lint schema clean bench bench-quick
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e ".[docs,ocr,service,dev]"
+	$(PY) -m pip install -q -e ".[docs,ocr,service,bench,dev]"
 	rm -f $(VENV)/.installed-*; touch $@
 
 install: $(STAMP)

@@ -191,7 +191,7 @@ def align(cands: list[RowCandidate], t: Template, m: LabelMatcher | None = None)
     rows = list(t.rows)
     review = find_review_row(cands, t, m)
     pos = [p for p, c in enumerate(cands)
-           if (_n_values(c) or (c.grid and c.values and c.label)) and c is not review]
+           if (_n_values(c) or (c.values and c.label)) and c is not review]
     valued = [cands[p] for p in pos]
     labels = [_label(m, c) for c in valued]
     options = [_label_options(m, cands, p) for p in pos]
