@@ -23,11 +23,15 @@ def detect_template(
 ) -> tuple[Template | None, dict[str, float]]:
     evidence: dict[str, float] = {}
     matcher = LabelMatcher(templates[0])
-    valued = [c for c in cands if c.label and any(not v.empty for v in c.values)]
     rows = 0
-    for c in valued:
-        lab = matcher.row_label(c.label_parts or [c.label])
-        if max((matcher.score(lab, r) for r in matcher.rows), default=0.0) >= ROW_MIN:
+    for p, c in enumerate(cands):
+        if not any(not v.empty for v in c.values):
+            continue
+        # the row's own label, or a label-only line next to it (PDF text and stream tables put wrapped
+        # labels above or below their numbers)
+        near = [cands[q] for q in (p - 1, p + 1) if 0 <= q < len(cands) and all(v.empty for v in cands[q].values)]
+        labels = [matcher.row_label(x.label_parts or [x.label]) for x in [c, *near] if x.label]
+        if any(matcher.score(lab, r) >= ROW_MIN for lab in labels for r in matcher.rows):
             rows += 1
     evidence["table_rows"] = rows
     for t in templates:
