@@ -1,7 +1,7 @@
 """Command line: a thin layer over the library.
 
     extractor extract FILE [--json]
-    extractor batch DIR --out OUT
+    extractor batch SOURCE --out OUT [--workers N] [--retry-failed] [--engine local|ray]
     extractor schema [--out FILE]
 """
 
@@ -70,35 +70,73 @@ def extract_cmd(
     typer.echo(rep.model_dump_json(indent=1) if as_json else _human(rep))
 
 
+def _batch_options(template: str, timeout: float | None, memory_mb: int | None, ocr: bool) -> Options:
+    limits: dict[str, float | int] = {}
+    if timeout is not None:
+        limits["timeout_s"] = timeout
+    if memory_mb is not None:
+        limits["max_memory_mb"] = memory_mb
+    extra: dict[str, object] = {"limits": limits} if limits else {}
+    if not ocr:
+        extra["ocr"] = False
+    return Options.coerce({"template": template, **extra})
+
+
 @app.command("batch")
 def batch_cmd(
-    source: Annotated[Path, typer.Argument(help="folder (searched recursively) or a single file")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="output folder")],
+    source: Annotated[str, typer.Argument(help="folder (recursive), glob ('docs/**/*.pdf'), .zip/.tar archive, "
+                                               "or manifest (.csv with a path column, .jsonl with \"path\")")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="output folder (a rerun resumes in it)")],
+    workers: Annotated[Optional[int], typer.Option("--workers", "-w", min=1,  # noqa: UP045
+                                                   help="worker processes (default: the CPUs available)")] = None,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="rerun documents recorded as failed")] = False,
+    engine: Annotated[str, typer.Option(help="local (supervised processes) or ray (Ray Data)")] = "local",
+    address: Annotated[Optional[str], typer.Option(help="Ray cluster address (default: a local instance)")] = None,  # noqa: UP045
     template: Annotated[str, typer.Option(help="auto, 2019 or 2021")] = "auto",
+    timeout: Annotated[Optional[float], typer.Option(help="seconds per document (Limits.timeout_s)")] = None,  # noqa: UP045
+    memory_mb: Annotated[Optional[int], typer.Option("--memory-mb", help="MB per worker (Limits.max_memory_mb)")] = None,  # noqa: UP045
+    ocr: Annotated[bool, typer.Option("--ocr/--no-ocr", help="OCR pages without a text layer")] = True,
+    ocr_gpus: Annotated[float, typer.Option(help="ray: GPUs per OCR actor (0: OCR inline on the CPU stage)")] = 0.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+    worker_init: Annotated[Optional[str], typer.Option(hidden=True, help="module:function run in each worker")] = None,  # noqa: UP045
 ) -> None:
-    """Extract every file under SOURCE: OUT/reports.jsonl (one line per input), OUT/cells.csv, summary."""
+    """Extract every input of SOURCE into OUT: reports.jsonl (one line per input), cells.csv, Parquet, summary.
+
+    Each document runs in a supervised worker (timeout, memory cap; a dead worker is replaced).
+
+    Rerunning with the same OUT skips what is done; --retry-failed reruns failures."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from .batch import list_inputs, run_batch
+    from .batch import run_batch
 
-    try:
-        total = len(list_inputs(source))
-    except FileNotFoundError as e:
-        typer.echo(f"error: {e}", err=True)
-        raise typer.Exit(EXIT_INPUT_ERROR) from e
+    if engine not in ("local", "ray"):
+        typer.echo(f"error [options]: --engine must be local or ray, not {engine!r}", err=True)
+        raise typer.Exit(EXIT_INPUT_ERROR)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
                   TimeRemainingColumn(), disable=quiet or not sys.stderr.isatty(), transient=True) as prog:
-        task = prog.add_task("extracting", total=total, rate="")
+        task = prog.add_task("extracting", total=None, rate="")
 
         def tick(i: int, n: int, rec: object) -> None:
             el = prog.tasks[0].elapsed or 0.0
-            prog.update(task, completed=i, rate=f"{i / el:.1f} docs/s" if el else "")
+            prog.update(task, completed=i, total=n, rate=f"{i / el:.1f} docs/s" if el else "")
 
-        summary = run_batch(source, out, _options(template), progress=tick)
-    failed = summary["by_status"].get("failed", 0)
+        try:
+            summary = run_batch(source, out, _batch_options(template, timeout, memory_mb, ocr), progress=tick,
+                                workers=workers, retry_failed=retry_failed, engine=engine, address=address,
+                                worker_init=worker_init, ocr_gpus=ocr_gpus)
+        except FileNotFoundError as e:
+            typer.echo(f"error: {e}", err=True)
+            raise typer.Exit(EXIT_INPUT_ERROR) from e
+        except ExtractorError as e:
+            typer.echo(f"error [{e.code}]: {e.message}", err=True)
+            raise typer.Exit(EXIT_INPUT_ERROR) from e
     typer.echo(json.dumps(summary, ensure_ascii=False, indent=1))
-    typer.echo(f"{summary['documents']} processed, {failed} failed -> {out}")
+    run = summary["this_run"]
+    rate = f"; {summary['docs_per_s']} docs/s" if summary.get("docs_per_s") else ""
+    typer.echo(f"{out}: {run['extracted']} extracted, {run['already_done']} already done, "
+               f"{run['identical']} identical to another input{rate}")
+    failed = summary["by_status"].get("failed", 0)
+    typer.echo(f"{summary['documents']} processed, {failed} failed")
 
 
 @app.command("inspect")

@@ -85,20 +85,23 @@ def test_cli_batch_gives_every_file_one_record(tmp_path: Path) -> None:
     out = tmp_path / "out"
     p = _cli("batch", str(src), "--out", str(out))
     assert p.returncode == 0, p.stderr.decode()
-    assert b"5 processed, 2 failed" in p.stdout
+    assert b"5 processed, 3 failed" in p.stdout
     recs = [json.loads(x) for x in (out / "reports.jsonl").read_text(encoding="utf-8").splitlines()]
     by = {r["path"]: r for r in recs}
     assert sorted(by) == ["001_1feac183b5673ebd.txt", "002_0843dfdf5e1a4b6d.txt", "notes.txt",
                           "sub/archive.zip", "sub/empty.txt"]
     assert by["sub/empty.txt"]["error"]["code"] == "empty"
     assert by["sub/archive.zip"]["error"]["code"] == "unsupported"
-    assert by["notes.txt"]["status"] == "ok" and by["notes.txt"]["report"]["template"] is None
+    # read, but no standard table: failed as not_a_report, the report (template null) kept
+    assert by["notes.txt"]["status"] == "failed" and by["notes.txt"]["error"]["code"] == "not_a_report"
+    assert by["notes.txt"]["report"]["template"] is None
     rows = (out / "cells.csv").read_text(encoding="utf-8").splitlines()
     assert rows[0] == "document,key,value,unit,confidence,source,review,raw"
     assert len(rows) == 1 + 2 * 198
     assert '002_0843dfdf5e1a4b6d.txt,review.review.upheld,,,' in "\n".join(rows)
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["documents"] == 5 and summary["by_error_code"] == {"empty": 1, "unsupported": 1}
+    assert summary["documents"] == 5
+    assert summary["by_error_code"] == {"empty": 1, "unsupported": 1, "not_a_report": 1}
 
 
 def test_cli_extract_error_is_json_with_code(tmp_path: Path) -> None:

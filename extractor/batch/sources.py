@@ -241,6 +241,28 @@ def _is_tar(path: Path) -> bool:
         return False
 
 
+def _glob_source(text: str, limits: Limits) -> Source:
+    """Names relative to the pattern's fixed leading folders."""
+    matches = sorted(Path(p) for p in globmod.glob(text, recursive=True) if os.path.isfile(p))
+    if not matches:
+        raise FileNotFoundError(f"no files match {text}")
+    fixed = []
+    for part in Path(text).parts:
+        if globmod.has_magic(part):
+            break
+        fixed.append(part)
+    root = Path(*fixed) if fixed else Path(".")
+    entries = []
+    for p in matches:
+        try:
+            name = p.relative_to(root).as_posix()
+        except ValueError:
+            name = p.as_posix()
+        if not _hidden(Path(name).parts):
+            entries.append(Entry(name=name, path=p))
+    return Source(entries, limits, f"glob {text}")
+
+
 def open_source(source: str | os.PathLike[str], limits: Limits, workdir: Path) -> Source:
     """A folder, a glob (``*``, ``?``, ``[``; ``**`` recursive), a .zip or .tar(.gz/.bz2/.xz) archive, a
     manifest (.csv with a ``path`` column or .jsonl with "path"; relative paths are relative to the
@@ -262,22 +284,5 @@ def open_source(source: str | os.PathLike[str], limits: Limits, workdir: Path) -
                           limits, f"manifest {path}")
         return Source([Entry(name=path.name, path=path)], limits, f"file {path}")
     if globmod.has_magic(text):
-        matches = sorted(Path(p) for p in globmod.glob(text, recursive=True) if os.path.isfile(p))
-        fixed = []
-        for part in Path(text).parts:
-            if globmod.has_magic(part):
-                break
-            fixed.append(part)
-        root = Path(*fixed) if fixed else Path(".")
-        if root.is_file():
-            root = root.parent
-        entries = []
-        for p in matches:
-            try:
-                name = p.relative_to(root).as_posix()
-            except ValueError:
-                name = p.as_posix()
-            if not _hidden(Path(name).parts):
-                entries.append(Entry(name=name, path=p))
-        return Source(entries, limits, f"glob {text}")
+        return _glob_source(text, limits)
     raise FileNotFoundError(f"no such file, folder or matching files: {text}")

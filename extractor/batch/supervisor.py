@@ -28,6 +28,7 @@ from .records import BatchRecord, failed
 
 POLL_S = 0.2
 START_TIMEOUT_S = 120.0
+RETIRE_S = 5.0
 MAX_START_FAILURES = 3
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
@@ -45,7 +46,7 @@ class Job:
 class _Worker:
     proc: Any
     conn: Connection
-    state: str = "starting"  # starting | idle | busy
+    state: str = "starting"  # starting | idle | busy | retiring (exits after its last result)
     job: Job | None = None
     since: float = field(default_factory=time.monotonic)
 
@@ -77,7 +78,7 @@ class Supervisor:
         self.init = init
         self.timeout_s = options.limits.timeout_s
         self.max_rss = options.limits.max_memory_mb * 1024 * 1024
-        self.ctx = mp.get_context(start_method)
+        self.ctx: Any = mp.get_context(start_method)
         self.workers: list[_Worker] = []
         self.start_failures = 0
         self.replaced = 0
@@ -146,9 +147,11 @@ class Supervisor:
             self.start_failures = 0
         elif msg[0] == "done" and w.job is not None and msg[1] == w.job.id:
             out.append((w.job, BatchRecord.model_validate_json(msg[2])))
-            w.job, w.state = None, "idle"
+            w.job, w.state, w.since = None, "retiring" if msg[3] else "idle", time.monotonic()
 
     def _on_exit(self, w: _Worker, out: list[tuple[Job, BatchRecord]]) -> None:
+        # the sentinel fires when the process closes its descriptors, a moment before it can be reaped
+        w.proc.join(1)
         # a result sent just before the exit (a worker retiring after a memory record) is still in the pipe
         try:
             while w.conn.poll(0):
@@ -186,7 +189,7 @@ class Supervisor:
                     self._on_message(w, out)
                     continue
                 except (EOFError, OSError):
-                    w.proc.join(1)
+                    pass
             handled.add(id(w))
             self._on_exit(w, out)
         self._enforce(out)
@@ -203,7 +206,8 @@ class Supervisor:
                 if rss is not None and rss > self.max_rss:
                     out.append(self._fail(w, "memory", f"worker memory {rss >> 20} MB over the limit "
                                           f"max_memory_mb={self.options.limits.max_memory_mb}; it was killed"))
-            elif w.state == "starting" and now - w.since > START_TIMEOUT_S:
+            elif (w.state == "starting" and now - w.since > START_TIMEOUT_S) or (
+                    w.state == "retiring" and now - w.since > RETIRE_S):
                 self._replace(w)
 
     def close(self) -> None:

