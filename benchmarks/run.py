@@ -89,7 +89,8 @@ def _doc_result(item: Item, rep: dict[str, Any] | None, err: str | None, secs: f
             unflag_total += 1
             unflag_right += same(c.get("value"), gv) and s.template_ok
     checks = (rep or {}).get("checks") or []
-    out.update(flagged=flagged, unflagged_right=unflag_right, unflagged_total=unflag_total,
+    fixed = sum(1 for k in (gold.get("cells") or {}) if (cells.get(k) or {}).get("source") in ("repaired", "inferred"))
+    out.update(flagged=flagged, unflagged_right=unflag_right, unflagged_total=unflag_total, fixed=fixed,
                failed_identities=[c["id"] for c in checks if c["kind"] == "identity" and c["status"] == "fail"],
                narrative=Counter(c["status"] for c in checks if c["kind"] == "narrative"),
                conf=[(round(cells[k]["confidence"], 2), bool(same(cells[k].get("value"), gv)))
@@ -251,6 +252,7 @@ def aggregate(docs: list[dict[str, Any]]) -> dict[str, Any]:
             "exact": sum(d["right"] == d["total"] for d in docs), "sections": dict(sections),
             "incons_found": recall_hit, "incons_total": recall_all, "false_alarms": false_alarm,
             "flagged_share": flagged / total if total else 0.0,
+            "fixed_share": sum(d.get("fixed", 0) for d in docs) / total if total else 0.0,
             "unflagged_accuracy": uright / utotal if utotal else None,
             "statuses": dict(statuses), "pages": sum(d["pages"] for d in docs),
             "read": sum(d["status"] in ("ok", "partial") for d in docs)}
@@ -285,15 +287,16 @@ def render(res: dict[str, Any], meta: dict[str, str]) -> str:
            f"Run {meta['when']} on commit `{meta['commit']}` with `{meta['command']}` ({meta['total']}); machine: "
            f"{machine()}. Written by `benchmarks/run.py` — do not edit by hand.", ""]
     out += ["## Accuracy by format", "",
-            "| format | docs | read | cell accuracy | docs fully right | status | flagged cells | accuracy of unflagged cells |",
-            "|---|---|---|---|---|---|---|---|"]
+            "| format | docs | read | cell accuracy | docs fully right | status | flagged cells | accuracy of unflagged cells "
+            "| repaired or inferred by identities |",
+            "|---|---|---|---|---|---|---|---|---|"]
     for form, r in res["forms"].items():
         a = r["agg"]
         not_read = a["read"] == 0
         acc = "**not read yet** (" + ", ".join(a["statuses"]) + ")" if not_read else f"{_pct(a['accuracy'])} ({a['right']}/{a['total']})"
         st = ", ".join(f"{k} {v}" for k, v in sorted(a["statuses"].items()))
         out.append(f"| {form} | {a['docs']} | {a['read']} | {acc} | {a['exact']}/{a['docs']} | {st} | "
-                   f"{_pct(a['flagged_share'])} | {_pct(a['unflagged_accuracy'])} |")
+                   f"{_pct(a['flagged_share'])} | {_pct(a['unflagged_accuracy'])} | {_pct(a['fixed_share'])} |")
     out += ["", "## Accuracy by format × template × section", "", "| format | template | section | accuracy |", "|---|---|---|---|"]
     for form, r in res["forms"].items():
         for (tmpl, sec), (ri, ti) in sorted(r["agg"]["sections"].items(), key=lambda x: (str(x[0][0]), x[0][1])):
