@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -60,11 +61,16 @@ def throughput(args: argparse.Namespace) -> None:
         runs = [("local", 1), ("local", 2)] + ([("ray", 2)] if args.ray else [])
         for engine, workers in runs:
             out = tmp / f"out-{engine}-{workers}"
+            r0, c0 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
             t0 = time.perf_counter()
             s = run_batch(tmp / "in", out, {"ocr": False}, workers=workers, engine=engine)
             wall = time.perf_counter() - t0
+            r1, c1 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
             rows.append({"engine": engine, "workers": workers, "docs": n, "wall_s": round(wall, 2),
-                         "docs_per_s_wall": round(n / wall, 2), "by_status": s["by_status"]})
+                         "docs_per_s_wall": round(n / wall, 2), "docs_per_s_extracting": s["docs_per_s"],
+                         "supervisor_cpu_s": round(r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime, 2),
+                         "workers_cpu_s": round(c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime, 2),
+                         "load_avg_1m": os.getloadavg()[0], "by_status": s["by_status"]})
             print(json.dumps(rows[-1]), flush=True)
             shutil.rmtree(out)
         base = rows[0]["docs_per_s_wall"]

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -39,8 +40,28 @@ def base() -> Iterator[str]:
             raise RuntimeError("the server did not start within 20 s")
         yield url
     finally:
+        children = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _child_of(p, proc.pid)]
+        assert any("spawn_main" in _cmdline(p) for p in children), "the service ran no worker process"
         proc.terminate()
         proc.wait(timeout=20)
+        time.sleep(1.0)
+        left = [p.name for p in children if p.exists() and "spawn_main" in _cmdline(p)]
+        assert left == [], "worker processes outlived the service"
+
+
+def _cmdline(p: Path) -> str:
+    try:
+        return (p / "cmdline").read_bytes().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _child_of(p: Path, pid: int) -> bool:
+    try:
+        stat = (p / "stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[1] == str(pid)
 
 
 @pytest.mark.parametrize("name", ["002_0843dfdf5e1a4b6d.txt", "szfgs2024.pdf"])

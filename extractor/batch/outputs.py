@@ -39,16 +39,6 @@ def csv_rows(rec: dict[str, Any]) -> Iterator[dict[str, Any]]:
                "source": c.get("source"), "review": int(bool(c.get("review"))), "raw": c.get("raw") or ""}
 
 
-def write_csv(journal: Journal, out: Path) -> None:
-    tmp = out / "cells.csv.tmp"
-    with open(tmp, "w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=CSV_FIELDS)
-        w.writeheader()
-        for rec in journal.records():
-            w.writerows(csv_rows(rec))
-    replace_atomically(tmp, out / "cells.csv")
-
-
 def _failed_identities(rep: dict[str, Any]) -> int:
     return sum(1 for c in rep.get("checks") or [] if c.get("status") == "fail")
 
@@ -96,61 +86,100 @@ def _cell_rows(rec: dict[str, Any]) -> Iterator[dict[str, Any]]:
                "raw": c.get("raw")}
 
 
-def write_parquet(journal: Journal, out: Path) -> str | None:
-    """Write cells.parquet and documents.parquet; returns why not when pyarrow is missing."""
-    try:
+class _Parquet:
+    """cells.parquet and documents.parquet written in row groups as the journal is read."""
+
+    def __init__(self, out: Path) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
-    except ImportError:
-        return "Parquet not written: pip install 'extractor[parquet]'"
-    keys = canonical_keys()
-    doc_schema = pa.schema(
-        [("document", pa.string()), ("sha256", pa.string()), ("status", pa.string()), ("error_code", pa.string()),
-         ("error_message", pa.string()), ("template", pa.string()), ("year", pa.int32()), ("organ", pa.string()),
-         ("format", pa.string()), ("pages", pa.int32()), ("seconds", pa.float64()),
-         ("failed_identities", pa.int32()), ("cells_to_review", pa.int32()), ("same_as", pa.string())]
-        + [(k, pa.float64()) for k in keys])
-    cell_schema = pa.schema(
-        [("document", pa.string()), ("sha256", pa.string()), ("template", pa.string()), ("key", pa.string()),
-         ("value", pa.float64()), ("unit", pa.string()), ("confidence", pa.float64()), ("source", pa.string()),
-         ("review", pa.bool_()), ("page", pa.int32()), ("line", pa.int32()), ("raw", pa.string())])
-    tmp_d, tmp_c = out / "documents.parquet.tmp", out / "cells.parquet.tmp"
-    with pq.ParquetWriter(tmp_d, doc_schema) as wd, pq.ParquetWriter(tmp_c, cell_schema) as wc:
-        docs: list[dict[str, Any]] = []
-        cells: list[dict[str, Any]] = []
-        for rec in journal.records():
-            docs.append(_doc_row(rec, keys))
-            cells.extend(_cell_rows(rec))
-            if len(docs) >= PARQUET_BATCH:
-                wd.write_table(pa.Table.from_pylist(docs, schema=doc_schema))
-                wc.write_table(pa.Table.from_pylist(cells, schema=cell_schema))
-                docs, cells = [], []
-        wd.write_table(pa.Table.from_pylist(docs, schema=doc_schema))
-        wc.write_table(pa.Table.from_pylist(cells, schema=cell_schema))
-    replace_atomically(tmp_d, out / "documents.parquet")
-    replace_atomically(tmp_c, out / "cells.parquet")
-    return None
+
+        self.pa, self.out = pa, out
+        self.keys = canonical_keys()
+        self.doc_schema = pa.schema(
+            [("document", pa.string()), ("sha256", pa.string()), ("status", pa.string()),
+             ("error_code", pa.string()), ("error_message", pa.string()), ("template", pa.string()),
+             ("year", pa.int32()), ("organ", pa.string()), ("format", pa.string()), ("pages", pa.int32()),
+             ("seconds", pa.float64()), ("failed_identities", pa.int32()), ("cells_to_review", pa.int32()),
+             ("same_as", pa.string())]
+            + [(k, pa.float64()) for k in self.keys])
+        self.cell_schema = pa.schema(
+            [("document", pa.string()), ("sha256", pa.string()), ("template", pa.string()), ("key", pa.string()),
+             ("value", pa.float64()), ("unit", pa.string()), ("confidence", pa.float64()),
+             ("source", pa.string()), ("review", pa.bool_()), ("page", pa.int32()), ("line", pa.int32()),
+             ("raw", pa.string())])
+        self.wd = pq.ParquetWriter(out / "documents.parquet.tmp", self.doc_schema)
+        self.wc = pq.ParquetWriter(out / "cells.parquet.tmp", self.cell_schema)
+        self.docs: list[dict[str, Any]] = []
+        self.cells: list[dict[str, Any]] = []
+
+    def add(self, rec: dict[str, Any]) -> None:
+        self.docs.append(_doc_row(rec, self.keys))
+        self.cells.extend(_cell_rows(rec))
+        if len(self.docs) >= PARQUET_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        self.wd.write_table(self.pa.Table.from_pylist(self.docs, schema=self.doc_schema))
+        self.wc.write_table(self.pa.Table.from_pylist(self.cells, schema=self.cell_schema))
+        self.docs, self.cells = [], []
+
+    def close(self) -> None:
+        self.flush()
+        self.wd.close()
+        self.wc.close()
+        replace_atomically(self.out / "documents.parquet.tmp", self.out / "documents.parquet")
+        replace_atomically(self.out / "cells.parquet.tmp", self.out / "cells.parquet")
 
 
-def summarize(journal: Journal) -> dict[str, Any]:
-    statuses: Counter[str] = Counter()
-    codes: Counter[str] = Counter()
-    templates: Counter[str] = Counter()
-    failed_checks = docs_failing = review_cells = 0
-    for rec in journal.records():
-        statuses[rec["status"]] += 1
+class _Summary:
+    def __init__(self) -> None:
+        self.statuses: Counter[str] = Counter()
+        self.codes: Counter[str] = Counter()
+        self.templates: Counter[str] = Counter()
+        self.failed_checks = self.docs_failing = self.review_cells = 0
+
+    def add(self, rec: dict[str, Any]) -> None:
+        self.statuses[rec["status"]] += 1
         if rec.get("error"):
-            codes[rec["error"]["code"]] += 1
+            self.codes[rec["error"]["code"]] += 1
         rep = rec.get("report")
         if rep and rep.get("template"):
-            templates[rep["template"]] += 1
+            self.templates[rep["template"]] += 1
             n = _failed_identities(rep)
-            failed_checks += n
-            docs_failing += n > 0
-            review_cells += sum(1 for c in (rep.get("cells") or {}).values() if c.get("review"))
-    return {"documents": sum(statuses.values()), "by_status": dict(statuses), "by_error_code": dict(codes),
-            "by_template": dict(templates), "failed_identities": failed_checks,
-            "documents_with_failed_identities": docs_failing, "cells_to_review": review_cells}
+            self.failed_checks += n
+            self.docs_failing += n > 0
+            self.review_cells += sum(1 for c in (rep.get("cells") or {}).values() if c.get("review"))
+
+    def result(self) -> dict[str, Any]:
+        return {"documents": sum(self.statuses.values()), "by_status": dict(self.statuses),
+                "by_error_code": dict(self.codes), "by_template": dict(self.templates),
+                "failed_identities": self.failed_checks, "documents_with_failed_identities": self.docs_failing,
+                "cells_to_review": self.review_cells}
+
+
+def write_outputs(journal: Journal, out: Path, parquet: bool = True) -> tuple[dict[str, Any], list[str]]:
+    """One pass over the journal: cells.csv, the Parquet tables (with pyarrow) and the summary's counts."""
+    notes: list[str] = []
+    pq_writer: _Parquet | None = None
+    if parquet:
+        try:
+            pq_writer = _Parquet(out)
+        except ImportError:
+            notes.append("Parquet not written: pip install 'extractor[parquet]'")
+    summary = _Summary()
+    tmp = out / "cells.csv.tmp"
+    with open(tmp, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=CSV_FIELDS)
+        w.writeheader()
+        for rec in journal.records():
+            w.writerows(csv_rows(rec))
+            summary.add(rec)
+            if pq_writer is not None:
+                pq_writer.add(rec)
+    replace_atomically(tmp, out / "cells.csv")
+    if pq_writer is not None:
+        pq_writer.close()
+    return summary.result(), notes
 
 
 def write_json(obj: Any, path: Path) -> None:

@@ -18,13 +18,12 @@ file system).
 
 from __future__ import annotations
 
-import json
 import os
 from typing import TYPE_CHECKING, Any
 
 from ..errors import MissingDependencyError
 from ..options import Options
-from .records import BatchRecord
+from .records import Outcome, failed
 from .supervisor import Job, Supervisor
 
 if TYPE_CHECKING:
@@ -52,7 +51,7 @@ class _Stage:
         self.only_needs_ocr = only_needs_ocr
         self.sup: Supervisor | None = None
 
-    def _run(self, job: Job) -> str:
+    def _run(self, job: Job) -> Outcome:
         if self.sup is None:
             self.sup = Supervisor(1, self.options, self.init)
         while not self.sup.idle():
@@ -60,19 +59,22 @@ class _Stage:
         self.sup.submit(job)
         while True:
             for _, rec in self.sup.poll():
-                return rec.model_dump_json()
+                return rec
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
-        records = []
-        prev = batch.get("record")
+        cols: dict[str, list[Any]] = {k: [] for k in ("id", "path", "name", "sha256", "record", "status", "code")}
         for i, (jid, path, name, sha) in enumerate(zip(batch["id"], batch["path"], batch["name"], batch["sha256"],
                                                        strict=True)):
-            if self.only_needs_ocr and prev is not None and json.loads(prev[i]).get("status") != "needs_ocr":
-                records.append(prev[i])
-                continue
-            records.append(self._run(Job(int(jid), str(path), str(name), str(sha) if sha else None)))
-        return {"id": [int(x) for x in batch["id"]], "path": list(batch["path"]), "name": list(batch["name"]),
-                "sha256": list(batch["sha256"]), "record": records}
+            sha = str(sha) if sha else None
+            if self.only_needs_ocr and str(batch["status"][i]) != "needs_ocr":
+                rec = Outcome(str(batch["record"][i]), str(name), str(batch["status"][i]), sha,
+                              str(batch["code"][i]) or None)
+            else:
+                rec = self._run(Job(int(jid), str(path), str(name), sha))
+            for k, v in (("id", int(jid)), ("path", str(path)), ("name", str(name)), ("sha256", sha or ""),
+                         ("record", rec.json), ("status", rec.status), ("code", rec.code or "")):
+                cols[k].append(v)
+        return cols
 
     def __del__(self) -> None:
         if self.sup is not None:
@@ -116,15 +118,17 @@ def run_ray(run: Run, options: Options, workers: int, address: str | None, init:
                                 batch_size=BATCH_SIZE, batch_format="numpy",
                                 compute=ray.data.ActorPoolStrategy(min_size=1, max_size=workers), num_gpus=ocr_gpus)
         for batch in ds.iter_batches(batch_size=None, batch_format="numpy"):
-            for jid, rec in zip(batch["id"], batch["record"], strict=True):
+            for jid, rec, status, code in zip(batch["id"], batch["record"], batch["status"], batch["code"],
+                                              strict=True):
                 job = jobs.pop(int(jid))
-                run.finish(job, BatchRecord.model_validate_json(str(rec)), entries.pop(job.id))
+                run.finish(job, Outcome(str(rec), job.name, str(status), job.sha256, str(code) or None),
+                           entries.pop(job.id))
     finally:
         if started and not address:
             ray.shutdown()
     for job in jobs.values():  # should not happen: Ray returned without a row for these
-        run.finish(job, BatchRecord(path=job.name, sha256=job.sha256, status="failed",
-                                    error={"code": "engine", "message": "no result from the Ray job"}))
+        run.finish(job, Outcome.of(failed(job.name, "engine", "no result from the Ray job", sha256=job.sha256)),
+                   entries.get(job.id))
 
 
 def _sys_path() -> list[str]:

@@ -17,6 +17,7 @@ import os
 import time
 import traceback
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,27 @@ class BatchRecord(BaseModel):
     same_as: str | None = Field(None, description="identical content: the record was copied from this path")
     report: Report | None = None
     traceback: str | None = Field(None, description="only for unexpected (non-Extractor) errors")
+
+
+@dataclass
+class Outcome:
+    """A finished record as the supervisor handles it: the JSON line, never parsed again on the way to
+    the journal, and the few fields the run needs."""
+
+    json: str
+    path: str
+    status: str
+    sha256: str | None = None
+    code: str | None = None
+
+    @classmethod
+    def of(cls, rec: BatchRecord) -> Outcome:
+        return cls(rec.model_dump_json(), rec.path, rec.status, rec.sha256, rec.error.code if rec.error else None)
+
+    def brief(self) -> BatchRecord:
+        """The record without its report (for progress callbacks)."""
+        err = ErrorInfo(code=self.code, message="") if self.code else None
+        return BatchRecord(path=self.path, sha256=self.sha256, status=self.status, error=err)
 
 
 def failed(path: str, code: str, message: str, *, sha256: str | None = None, seconds: float = 0.0,

@@ -25,7 +25,7 @@ from ..errors import ExtractorError
 from ..options import Options
 from . import outputs
 from .journal import Journal
-from .records import BatchRecord
+from .records import BatchRecord, Outcome
 from .sources import Entry, Prepared, Source, open_source
 from .supervisor import Job, Supervisor
 
@@ -99,8 +99,9 @@ class Run:
             done = self.counts.extracted + self.counts.skipped + self.counts.identical + self.counts.refused
             self.progress(done, self.source.total, rec)
 
-    def write(self, rec: BatchRecord) -> None:
-        self.journal.append(rec.model_dump_json(), rec.path, rec.status, rec.sha256)
+    def write(self, rec: BatchRecord | Outcome) -> None:
+        out = rec if isinstance(rec, Outcome) else Outcome.of(rec)
+        self.journal.append(out.json, out.path, out.status, out.sha256)
 
     def _copy(self, entry: Entry, src_name: str, sha: str) -> None:
         rec = self.journal.get(src_name)
@@ -150,13 +151,13 @@ class Run:
         self.next_id += 1
         return Job(self.next_id, str(prep.path), entry.name, sha)
 
-    def finish(self, job: Job, rec: BatchRecord, entry: Entry | None = None) -> None:
-        rec.path, rec.sha256 = job.name, rec.sha256 or job.sha256
+    def finish(self, job: Job, rec: Outcome, entry: Entry | None = None) -> None:
         self.write(rec)
         self.counts.extracted += 1
         if entry is not None:
             self.source.release(entry)
-        self._tick(rec)
+        if self.progress:
+            self._tick(rec.brief())
         if job.sha256:
             self.final_by_sha[job.sha256] = job.name
             for other in self.waiting.pop(job.sha256, []):
@@ -164,29 +165,42 @@ class Run:
 
 
 def _local(run: Run, options: Options, workers: int, worker_init: str | None) -> None:
+    """Keep every worker busy: up to ``workers`` jobs are decided ahead, and a worker that reports is given
+    its next job before the result is written (the journal's fsync overlaps the next extraction)."""
     entries = iter(run.source)
-    inflight: dict[int, Entry] = {}  # submitted or waiting for a worker
+    inflight: dict[int, Entry] = {}  # submitted or decided and waiting for a worker
     pending: deque[Job] = deque()
     exhausted = False
+
+    def refill() -> None:
+        nonlocal exhausted
+        while not exhausted and len(pending) < workers:
+            entry = next(entries, None)
+            if entry is None:
+                exhausted = True
+                return
+            job = run.decide(entry)
+            if job is not None:
+                inflight[job.id] = entry
+                pending.append(job)
+
     with Supervisor(workers, options, worker_init) as sup:
+
+        def submit() -> None:
+            while pending and sup.idle():
+                if not sup.submit(pending[0]):
+                    return
+                pending.popleft()
+
         while True:
-            while sup.idle():
-                if pending:
-                    if not sup.submit(pending[0]):
-                        break
-                    pending.popleft()
-                    continue
-                entry = None if exhausted else next(entries, None)
-                if entry is None:
-                    exhausted = True
-                    break
-                job = run.decide(entry)
-                if job is not None:
-                    inflight[job.id] = entry
-                    pending.append(job)
+            refill()
+            submit()
+            refill()
             if exhausted and not inflight:
                 break
-            for job, rec in sup.poll():
+            results = sup.poll()
+            submit()
+            for job, rec in results:
                 run.finish(job, rec, inflight.pop(job.id, None))
 
 
@@ -230,9 +244,7 @@ def run_batch(source: str | os.PathLike[str], out: Path, options: Options | dict
             journal.close()
         secs = time.perf_counter() - t0
         journal.compact(order=run.names)
-        outputs.write_csv(journal, out)
-        parquet_note = outputs.write_parquet(journal, out)
-        summary = outputs.summarize(journal)
+        summary, notes = outputs.write_outputs(journal, out)
         c = run.counts
         summary.update({
             "seconds": round(secs, 3),
@@ -240,8 +252,8 @@ def run_batch(source: str | os.PathLike[str], out: Path, options: Options | dict
             "this_run": {"inputs": c.inputs, "extracted": c.extracted, "already_done": c.skipped,
                          "identical": c.identical, "refused": c.refused, "engine": engine, "workers": workers},
         })
-        if parquet_note:
-            summary["notes"] = [parquet_note]
+        if notes:
+            summary["notes"] = notes
         outputs.write_json(summary, out / "summary.json")
         with contextlib.suppress(OSError):
             (out / WORKDIR).rmdir()

@@ -24,7 +24,7 @@ from typing import Any
 from ..errors import EngineError
 from ..options import Options
 from . import worker as worker_mod
-from .records import BatchRecord, failed
+from .records import Outcome, failed
 
 POLL_S = 0.2
 START_TIMEOUT_S = 120.0
@@ -131,25 +131,26 @@ class Supervisor:
                 return True
         return False
 
-    def _fail(self, w: _Worker, code: str, message: str) -> tuple[Job, BatchRecord]:
+    def _fail(self, w: _Worker, code: str, message: str) -> tuple[Job, Outcome]:
         job = w.job
         assert job is not None
         rec = failed(job.name, code, message, sha256=job.sha256, seconds=time.monotonic() - job.started,
                      stage="batch")
         w.job = None
         self._replace(w)
-        return job, rec
+        return job, Outcome.of(rec)
 
-    def _on_message(self, w: _Worker, out: list[tuple[Job, BatchRecord]]) -> None:
+    def _on_message(self, w: _Worker, out: list[tuple[Job, Outcome]]) -> None:
         msg = w.conn.recv()
         if msg[0] == "ready":
             w.state, w.since = "idle", time.monotonic()
             self.start_failures = 0
         elif msg[0] == "done" and w.job is not None and msg[1] == w.job.id:
-            out.append((w.job, BatchRecord.model_validate_json(msg[2])))
+            job = w.job
+            out.append((job, Outcome(msg[2], job.name, msg[4], job.sha256, msg[5])))
             w.job, w.state, w.since = None, "retiring" if msg[3] else "idle", time.monotonic()
 
-    def _on_exit(self, w: _Worker, out: list[tuple[Job, BatchRecord]]) -> None:
+    def _on_exit(self, w: _Worker, out: list[tuple[Job, Outcome]]) -> None:
         # the sentinel fires when the process closes its descriptors, a moment before it can be reaped
         w.proc.join(1)
         # a result sent just before the exit (a worker retiring after a memory record) is still in the pipe
@@ -169,9 +170,9 @@ class Supervisor:
                                   "see the worker's stderr")
         self._replace(w)
 
-    def poll(self, timeout: float = POLL_S) -> list[tuple[Job, BatchRecord]]:
+    def poll(self, timeout: float = POLL_S) -> list[tuple[Job, Outcome]]:
         """Wait up to ``timeout`` s; returns the jobs finished (or failed by the supervisor) meanwhile."""
-        out: list[tuple[Job, BatchRecord]] = []
+        out: list[tuple[Job, Outcome]] = []
         now = time.monotonic()
         deadlines = [w.job.started + self.timeout_s - now for w in self.workers if w.job is not None]
         waits: dict[Any, _Worker] = {}
@@ -195,7 +196,7 @@ class Supervisor:
         self._enforce(out)
         return out
 
-    def _enforce(self, out: list[tuple[Job, BatchRecord]]) -> None:
+    def _enforce(self, out: list[tuple[Job, Outcome]]) -> None:
         now = time.monotonic()
         for w in list(self.workers):
             if w.job is not None and now - w.job.started > self.timeout_s:

@@ -4,7 +4,7 @@ At start it caps its own address space at ``Limits.max_memory_mb`` (``RLIMIT_AS`
 becomes a ``MemoryError``, recorded as ``memory``), turns off core dumps, and asks the kernel to kill it
 when the supervisor dies (``PR_SET_PDEATHSIG``), so a ``kill -9`` of the batch leaves no worker behind.
 Messages on its pipe: in ``(job_id, path, name, sha256)`` or ``None`` to stop; out ``("ready", pid)`` once,
-then ``("done", job_id, record_json, retiring)`` per job. After a ``memory`` record it exits and is replaced, since
+then ``("done", job_id, record_json, retiring, status, code)`` per job. After a ``memory`` record it exits and is replaced, since
 the heap of a process that hit its cap is not worth trusting.
 """
 
@@ -102,7 +102,8 @@ def main(conn: Connection, options_json: str, init: str | None, parent: int) -> 
             return
         job_id, path, name, sha = msg
         rec = ex.one(path, name, sha)
-        retire = rec.error is not None and rec.error.code == "memory"
-        conn.send(("done", job_id, rec.model_dump_json(), retire))
+        code = rec.error.code if rec.error else None
+        retire = code == "memory"
+        conn.send(("done", job_id, rec.model_dump_json(), retire, rec.status, code))
         if retire:
             return

@@ -59,15 +59,23 @@ class Workers:
                 self._pool = self._new()
                 return self._pool.submit(_work, *args)
 
+    @staticmethod
+    def _kill(pool: cf.ProcessPoolExecutor) -> None:
+        procs = list((getattr(pool, "_processes", None) or {}).values())
+        for p in procs:
+            p.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        for p in procs:
+            p.join(timeout=5)
+
     def reset(self) -> None:
         with self._lock:
             old, self._pool = self._pool, self._new()
-        for p in list(getattr(old, "_processes", {}).values()):
-            p.kill()
-        old.shutdown(wait=False, cancel_futures=True)
+        self._kill(old)
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """No worker outlives the service."""
+        self._kill(self._pool)
 
 
 async def run_one(workers: Workers, timeout: float, *args: Any) -> dict[str, Any]:
