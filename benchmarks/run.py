@@ -288,7 +288,7 @@ def render(res: dict[str, Any], meta: dict[str, str]) -> str:
            f"{machine()}. Written by `benchmarks/run.py` — do not edit by hand.", ""]
     out += ["## Accuracy by format", "",
             "| format | docs | read | cell accuracy | docs fully right | status | flagged cells | accuracy of unflagged cells "
-            "| repaired or inferred by identities |",
+            "| inferred or repaired (identities, mixed-form rule) |",
             "|---|---|---|---|---|---|---|---|---|"]
     for form, r in res["forms"].items():
         a = r["agg"]
