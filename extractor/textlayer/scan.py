@@ -34,6 +34,8 @@ def _image_pages(raw: RawInput, options: Options) -> Iterator[np.ndarray]:
     Image = _pil()
     try:
         img = Image.open(io.BytesIO(raw.data))
+    except Image.DecompressionBombError as e:  # Pillow's own guard, before ours sees the size
+        raise LimitExceededError(f"image too large (decompression bomb): {e}") from e
     except Exception as e:
         raise CorruptDocumentError(f"unreadable image: {e}") from e
     frames = getattr(img, "n_frames", 1)

@@ -122,9 +122,8 @@ def write_hostile(folder: Path) -> dict[str, str]:
         "zipbomb.docx": (zip_bomb_docx(), "limit"),
         # over Limits.max_image_pixels (120M): refused from the header, before decoding
         "pixelbomb.png": (pixel_bomb_png(11_000), "limit"),
-        # 10^10 pixels trips Pillow's own bomb guard inside Image.open first, which the image reader
-        # (textlayer/scan.py) reports as corrupt: it should map DecompressionBombError to limit
-        "pixelbomb_100k.png": (pixel_bomb_png(100_000), "corrupt"),
+        # 10^10 pixels trips Pillow's own bomb guard inside Image.open: mapped to limit too
+        "pixelbomb_100k.png": (pixel_bomb_png(100_000), "limit"),
         "xmlbomb.docx": (xml_bomb_docx(), "corrupt"),
         "xmlbomb.html": (xml_bomb_html(), "not_a_report"),
         # wrong extensions: the content decides
