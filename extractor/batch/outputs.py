@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ..datamodel import Cell, Report
+from ..validate.cross_year import cross_year
 from .journal import Journal, replace_atomically
 
 CSV_FIELDS = ["document", "key", "value", "unit", "confidence", "source", "review", "raw"]
@@ -167,6 +169,7 @@ def write_outputs(journal: Journal, out: Path, parquet: bool = True) -> tuple[di
         except ImportError:
             notes.append("Parquet not written: pip install 'extractor[parquet]'")
     summary = _Summary()
+    slim: list[Report] = []
     tmp = out / "cells.csv.tmp"
     with open(tmp, "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=CSV_FIELDS)
@@ -174,12 +177,47 @@ def write_outputs(journal: Journal, out: Path, parquet: bool = True) -> tuple[di
         for rec in journal.records():
             w.writerows(csv_rows(rec))
             summary.add(rec)
+            if (s := _slim(rec)) is not None:
+                slim.append(s)
             if pq_writer is not None:
                 pq_writer.add(rec)
     replace_atomically(tmp, out / "cells.csv")
     if pq_writer is not None:
         pq_writer.close()
-    return summary.result(), notes
+    result = summary.result()
+    result["cross_year"] = _write_cross_year(slim, out, parquet and pq_writer is not None)
+    return result, notes
+
+
+def _slim(rec: dict[str, Any]) -> Report | None:
+    """What the year-over-year check needs of a record (a few cells, not the whole report)."""
+    rep = rec.get("report")
+    if not rep or not rep.get("template") or not rep.get("organ") or not rep.get("year"):
+        return None
+    cells = {k: Cell(value=c.get("value")) for k, c in (rep.get("cells") or {}).items()
+             if k.startswith(("apply.carried_forward.", "apply.carried_over."))}
+    return Report(source=rec.get("path"), template=rep["template"], organ=rep["organ"], year=rep["year"], cells=cells)
+
+
+def _write_cross_year(reports: list[Report], out: Path, parquet: bool) -> dict[str, int]:
+    """OUT/cross_year.jsonl (and .parquet): 结转下年度 of year N against 上年结转 of N+1, per body and column."""
+    rows = [r.model_dump() for r in cross_year(reports)]
+    tmp = out / "cross_year.jsonl.tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    replace_atomically(tmp, out / "cross_year.jsonl")
+    if parquet:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        schema = pa.schema([("organ", pa.string()), ("year", pa.int32()), ("next_year", pa.int32()),
+                            ("column", pa.string()), ("carried_forward", pa.float64()),
+                            ("next_carried_over", pa.float64()), ("status", pa.string()),
+                            ("source", pa.string()), ("next_source", pa.string())])
+        pq.write_table(pa.Table.from_pylist(rows, schema=schema), out / "cross_year.parquet.tmp")
+        replace_atomically(out / "cross_year.parquet.tmp", out / "cross_year.parquet")
+    return dict(Counter(r["status"] for r in rows))
 
 
 def write_json(obj: Any, path: Path) -> None:
