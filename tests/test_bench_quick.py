@@ -1,0 +1,171 @@
+"""The benchmark runner (benchmarks/run.py): its per-document and aggregation functions on hand-made inputs,
+the markdown it renders, and --quick runs end to end."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.run import (
+    Item,
+    aggregate,
+    collect,
+    doc_result,
+    groups,
+    reliability,
+    render,
+)
+from tests.conftest import ROOT
+
+BENCH = ROOT / "corpora" / "bench"
+GOLD = {"template": "2021", "cells": {"apply.a.x": 1, "apply.a.y": 2, "active.b.z": None, "review.c.w": 0}}
+META = {"when": "now", "commit": "abc", "command": "python benchmarks/run.py", "total": "1 s", "machine": "m",
+        "load": "0"}
+
+
+def cell(value, review=False, source="read", confidence=1.0) -> dict:
+    return {"value": value, "review": review, "source": source, "confidence": confidence}
+
+
+def report(cells: dict, failed: tuple[str, ...] = (), status: str = "ok", template: str | None = "2021") -> dict:
+    checks = [{"id": i, "kind": "identity", "status": "fail"} for i in failed]
+    checks.append({"id": "n1", "kind": "narrative", "status": "pass"})
+    return {"template": template, "status": status, "pages": 2, "cells": cells, "checks": checks}
+
+
+RIGHT = {"apply.a.x": cell(1), "apply.a.y": cell(2), "active.b.z": cell(None), "review.c.w": cell(0)}
+
+
+def test_flagged_and_unflagged_accuracy() -> None:
+    rep = report({"apply.a.x": cell(1),                      # right, unflagged
+                  "apply.a.y": cell(3, review=True),         # wrong, flagged
+                  "active.b.z": cell(None, confidence=0.3),  # right (blank), unflagged
+                  "review.c.w": cell(5)})                    # wrong, unflagged: what a trusting user gets wrong
+    d = doc_result(GOLD, rep, "d")
+    assert (d["right"], d["total"]) == (2, 4)
+    assert (d["flagged"], d["flagged_right"], d["unflagged"], d["unflagged_right"]) == (1, 0, 3, 2)
+    assert d["by_section"] == {"apply": (1, 2), "active": (1, 1), "review": (0, 1)}
+    assert [w[:4] for w in d["wrong"]] == [["apply.a.y", 2, 3, True], ["review.c.w", 0, 5, False]]
+    a = aggregate([d, doc_result(GOLD, report(RIGHT), "e")])
+    assert a["accuracy"] == pytest.approx(6 / 8) and a["exact"] == 1
+    assert a["flagged_share"] == pytest.approx(1 / 8)
+    assert a["unflagged_accuracy"] == pytest.approx(6 / 7)
+    assert a["flagged_accuracy"] == 0.0
+    assert a["wrong_flagged"] == pytest.approx(1 / 2)  # of the 2 wrong cells, 1 carries the flag
+    assert a["sections"][("2021", "apply")] == (3, 4)
+
+
+def test_inconsistency_recall_and_false_alarms() -> None:
+    gold_incons = {**GOLD, "inconsistent": ["apply.balance.total", "apply.result_sum.total"]}
+    docs = [doc_result(gold_incons, report(RIGHT, ("apply.balance.total", "other.check")), "i"),  # 1 of 2 found
+            doc_result(GOLD, report(RIGHT, ("x", "y")), "c1"),                                     # 2 false alarms
+            doc_result(GOLD, report(RIGHT), "c2")]
+    a = aggregate(docs)
+    assert (a["incons_found"], a["incons_total"], a["incons_docs"]) == (1, 2, 1)
+    assert (a["false_alarms"], a["false_alarm_docs"], a["consistent_docs"]) == (2, 1, 2)
+    assert (a["failed_checks"], a["docs_with_failed"]) == (4, 2)
+    assert a["narrative"] == {"pass": 3}
+
+
+def test_not_read_documents_are_kept_out_of_accuracy_and_failures_count_as_zero() -> None:
+    not_read = doc_result(GOLD, report({}, status="needs_ocr", template=None), "scan")
+    failed = doc_result(GOLD, None, "broken", error="corrupt")
+    ok = doc_result(GOLD, report(RIGHT), "ok")
+    a = aggregate([not_read, failed, ok])
+    assert (a["docs"], a["scored"], a["not_read"], a["read"]) == (3, 2, 1, 1)
+    assert (a["right"], a["total"]) == (4, 8)  # the failed document counts, as zero; the scan does not count
+    assert a["statuses"] == {"failed (corrupt)": 1, "needs_ocr": 1, "ok": 1}
+    only = aggregate([not_read])
+    assert only["accuracy"] is None and only["flagged_share"] is None and only["unflagged_accuracy"] is None
+
+
+def test_wrong_template_scores_zero_and_is_not_trusted() -> None:
+    d = doc_result(GOLD, report(RIGHT, template="2019"), "t")
+    assert d["right"] == 0 and d["unflagged_right"] == 0 and d["unflagged"] == 4
+
+
+def test_undecidable_glued_rows() -> None:
+    gold = {**GOLD, "glued_ambiguous_rows": ["active.b", "apply.a"]}  # only active-table rows are undecidable
+    d = doc_result(gold, report({**RIGHT, "active.b.z": cell(7, review=True)}), "g")
+    assert (d["undecidable"], d["undecidable_right"]) == (1, 0)
+
+
+def test_reliability_buckets() -> None:
+    docs = [{"conf": [(1.0, True), (0.995, False), (0.3, False), (0.4, True), (0.8, True)]}]
+    assert reliability(docs) == [("≥0.99", 2, 0.5), ("0.75–0.9", 1, 1.0), ("<0.5", 2, 0.5)]
+
+
+def _res(forms: dict[str, list[dict]]) -> dict:
+    return {"forms": {f: {"docs": docs, "agg": aggregate(docs), "seconds": 2.0, "seconds_runs": [2.0],
+                          "peak_rss_mb": 100.0} for f, docs in forms.items()},
+            "baselines": {}, "ocr_floor": {}, "groups": {}, "reliability": []}
+
+
+def test_render_shows_unread_forms_as_not_read() -> None:
+    scan = [doc_result(GOLD, report({}, status="needs_ocr", template=None), f"s{i}") for i in range(2)]
+    text = render(_res({"text_lines": [doc_result(GOLD, report(RIGHT), "t")], "scan_200": scan}), META)
+    row = next(ln for ln in text.splitlines() if ln.startswith("| scan_200 |"))
+    assert "not read yet (needs_ocr)" in row.replace("**", "") and "%" not in row
+    assert "| text_lines | 1 | ok 1 | 100.00% (4/4) | 1/1 |" in text
+    speed = [ln for ln in text.split("## Speed and memory")[1].splitlines() if ln.startswith("| scan_200 |")]
+    assert speed and "not read yet" in speed[0]
+
+
+def test_collect_splits_mixed_corpora_and_quick_subsets() -> None:
+    forms = collect([BENCH, ROOT / "corpora" / "real"], quick=True)
+    assert len(forms["text_lines"]) == 3 and len(forms["scan_200"]) == 1
+    assert {it.doc.suffix for it in forms["real_pdf"]} == {".pdf"} and len(forms["real_text"]) == 4
+    assert groups(forms) == {"real": ["real_pdf", "real_text"]}
+    assert all(isinstance(it, Item) for items in forms.values() for it in items)
+    assert list(collect([BENCH], only=["pdf"])) == ["pdf"]
+
+
+def _bench_forms() -> list[str]:
+    return sorted(p.name for p in BENCH.iterdir() if (p / "gold").is_dir())
+
+
+def _run(tmp_path: Path, *args: str) -> str:
+    out = tmp_path / "RESULTS.md"
+    p = subprocess.run([sys.executable, "benchmarks/run.py", *args, "--out", str(out)], cwd=ROOT,
+                       capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, p.stderr[-3000:]
+    return out.read_text(encoding="utf-8")
+
+
+def _table(text: str, heading: str) -> dict[str, list[str]]:
+    part = text.split(heading, 1)[1].split("\n## ", 1)[0]
+    return {c[0]: c[1:] for c in ([x.strip() for x in ln.strip().strip("|").split("|")]
+                                  for ln in part.splitlines() if ln.startswith("| "))}
+
+
+def test_no_ocr_run_shows_scans_as_not_read(tmp_path: Path) -> None:
+    text = _run(tmp_path, "--quick", "--no-ocr", "--form", "scan_200", "--form", "text_tabs")
+    rows = _table(text, "## Accuracy by format\n")
+    assert rows["scan_200"][1] == "needs_ocr 1" and rows["scan_200"][2] == "**not read yet** (needs_ocr)"
+    assert re.fullmatch(r"\d+\.\d\d% \(\d+/\d+\)", rows["text_tabs"][2])
+
+
+@pytest.mark.slow
+def test_quick_run_writes_every_table(tmp_path: Path) -> None:
+    text = _run(tmp_path, "--quick")
+    for heading in ("## Accuracy by format\n", "## Accuracy by format × template × section", "## Identity failures found",
+                    "## Speed and memory", "## Baselines on the same PDFs", "## Calibration"):
+        assert heading in text
+    assert re.search(r"- \*\*commit\*\*: `[0-9a-f]{7,}", text) and "--quick" in text
+    rows = _table(text, "## Accuracy by format\n")
+    for form in _bench_forms():  # a row for every form of the bench corpus, with a number or "not read yet"
+        assert form in rows, form
+        status, acc = rows[form][1], rows[form][2]
+        if status.startswith("needs_ocr"):
+            assert "not read yet (needs_ocr)" in acc.replace("**", "")
+        else:
+            assert re.match(r"\d+\.\d\d% \(\d+/\d+\)", acc), (form, acc)
+    real = next(v for k, v in rows.items() if k.startswith("**real**"))
+    assert re.fullmatch(r"\d+\.\d\d% \(\d+/1392\)", real[2])  # the real corpus in full
+    baselines = _table(text, "## Baselines on the same PDFs")
+    assert {"pdf", "pdf_unruled", "real_pdf"} <= set(baselines)
+    assert (tmp_path / "accuracy_by_format.png").stat().st_size > 10_000
