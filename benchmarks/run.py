@@ -56,6 +56,7 @@ TOOL_NAMES = {"pdfplumber": "pdfplumber extract_tables", "camelot_lattice": "cam
               "camelot_stream": "camelot stream"}
 WRONG_SHOWN = 8  # wrong cells kept per document (for the "not fully right" listing)
 NOT_READ = "needs_ocr"
+HAND_MARK = "appended by hand"  # a "## " section of RESULTS.md whose heading says so is kept across runs
 
 
 KINDS = {".txt": "text", ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".html": "html", ".htm": "html"}
@@ -487,7 +488,8 @@ def _header(meta: dict[str, str]) -> list[str]:
             f"- **machine**: {meta['machine']}; load average {meta['load']} (the machine is shared: timings are "
             "medians of repeated passes where a form takes under "
             f"{REPEAT_BELOW_S:.0f} s)", "",
-            "Written by `benchmarks/run.py` (`make bench`; `make bench-quick` for a subset) — do not edit by hand. "
+            "Written by `benchmarks/run.py` (`make bench`; `make bench-quick` for a subset) — do not edit by hand, "
+            f"except in sections whose heading says *{HAND_MARK}* (kept at the end when the file is rewritten). "
             "Scoring: `benchmarks/score.py` (a cell is right when its value equals gold, blank = null; a wrong "
             "template scores 0 on every cell). Documents the extractor cannot read yet are shown as such and "
             "left out of accuracies; documents that fail count as zero.", ""]
@@ -677,6 +679,19 @@ def render(res: dict[str, Any], meta: dict[str, str]) -> str:
     return "\n".join(out)
 
 
+def kept_sections(previous: str) -> str:
+    """The sections of an earlier results file that were added by hand (a ``## `` heading containing
+    ``HAND_MARK``), to be carried over to the end of the new file."""
+    out: list[str] = []
+    keep = False
+    for ln in previous.splitlines():
+        if ln.startswith("## "):
+            keep = HAND_MARK in ln
+        if keep:
+            out.append(ln)
+    return "\n".join(out).strip() + "\n" if out else ""
+
+
 def plot(res: dict[str, Any], path: Path) -> None:
     """Left: our cell accuracy by format (forms not read drawn as empty). Right: damage levels — ruled vs
     unruled PDF (ours and the baselines, same matching), 200 dpi vs heavily damaged scans."""
@@ -842,7 +857,11 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         print("matplotlib missing: no plot (pip install -e '.[bench]')", file=sys.stderr)
     meta["total"] = f"{time.perf_counter() - t0:.0f} s"
-    args.out.write_text(render(res, meta), encoding="utf-8")
+    text = render(res, meta)
+    if args.out.exists():
+        hand = kept_sections(args.out.read_text(encoding="utf-8"))
+        text += f"\n{hand}" if hand else ""
+    args.out.write_text(text, encoding="utf-8")
     print(f"wrote {args.out} in {meta['total']}", file=sys.stderr)
     return 0
 

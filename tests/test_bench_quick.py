@@ -16,6 +16,7 @@ from benchmarks.run import (
     collect,
     doc_result,
     groups,
+    kept_sections,
     reliability,
     render,
 )
@@ -169,3 +170,11 @@ def test_quick_run_writes_every_table(tmp_path: Path) -> None:
     baselines = _table(text, "## Baselines on the same PDFs")
     assert {"pdf", "pdf_unruled", "real_pdf"} <= set(baselines)
     assert (tmp_path / "accuracy_by_format.png").stat().st_size > 10_000
+
+
+def test_sections_appended_by_hand_are_kept() -> None:
+    previous = ("# Benchmark results\n\n## Speed and memory\n\n| a |\n\n"
+                "## Batch throughput (appended by hand)\n\nkeep me\n\n## Plot\n\nx\n\n## Notes, appended by hand\n\ny\n")
+    assert kept_sections(previous) == ("## Batch throughput (appended by hand)\n\nkeep me\n\n"
+                                       "## Notes, appended by hand\n\ny\n")
+    assert kept_sections("# Benchmark results\n\n## Plot\n") == ""
