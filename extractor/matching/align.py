@@ -69,7 +69,7 @@ def _joined(a: RowCandidate, b: RowCandidate) -> RowCandidate:
                                 "values": a.values + b.values})
 
 
-def nxt_label(c: RowCandidate | None) -> bool:
+def _has_label(c: RowCandidate | None) -> bool:
     return c is not None and bool(c.label)
 
 
@@ -90,7 +90,7 @@ def merge_fragments(cands: list[RowCandidate], m: LabelMatcher) -> list[RowCandi
                     out[-1] = j
                     i += 1
                     continue
-            ambiguous = prev is not None and _n_values(prev) and not prev.label and not nxt_label(nxt)
+            ambiguous = prev is not None and _n_values(prev) and not prev.label and not _has_label(nxt)
             if nxt is not None and _n_values(nxt) and not ambiguous:
                 j = _joined(c, nxt).model_copy(update={"values": nxt.values, "prov": c.prov})
                 if _best(m, j) >= max(_best(m, nxt), own - 100 * (not nxt.label)) + MERGE_GAIN:

@@ -17,7 +17,7 @@ _NUMBERING = re.compile(
 )
 _PUNCT = re.compile(r"[\"'“”‘’「」『』《》<>,，。.、;；:：!！?？()（）\[\]【】{}/\\|_~·•…\-—–―*#]+")
 _DOUBLED = re.compile(r"([\u4e00-\u9fff])\1+")
-__all__ = ["nfkc", "normalize_label", "normalize_text", "squash", "strip_numbering"]
+__all__ = ["nfkc", "normalize_label", "normalize_text", "squash"]
 
 
 @lru_cache(maxsize=65536)
@@ -34,6 +34,3 @@ def normalize_text(text: str) -> str:
     t = _PUNCT.sub("", t)
     return _DOUBLED.sub(r"\1", t)
 
-
-def strip_numbering(text: str) -> str:
-    return _NUMBERING.sub("", squash(text))

@@ -62,9 +62,6 @@ def parse_value(text: str) -> ParsedValue:
     return ParsedValue("number", value, m.group("unit"))
 
 
-def is_value_text(text: str) -> bool:
-    return parse_value(text).kind != "text"
-
 
 _DIGIT_BLOB = re.compile(r"^(?P<digits>[+\-]?\d+(?:\.\d+)?)(?P<unit>\D{1,2})?$")
 
