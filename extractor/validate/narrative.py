@@ -3,9 +3,10 @@
 "全年共收到政府信息公开申请154件，共办结148件，结转至2026年6件", "行政复议36起，行政诉讼9起" … Sentences are
 cut into clauses, each clause tokenised with jieba (the domain dictionary of models/lexicon), and a number
 with a count unit (件/条/起/个/项/次) is tied to the topic its clause names — or, for "其中结果维持72件",
-the topic the sentence named before. Every statement becomes a ``Check(kind="narrative")`` with the
-sentence, its position, both numbers and pass/fail; a statement no table cell speaks of (主动公开 totals)
-is ``unconfirmed``.
+the topic the sentence named before. A statement of none counts as 0: "未收到政府信息公开申请",
+"没有发生…行政复议案、行政诉讼案" (the negation carries over the items of a 、 list). Every statement becomes a
+``Check(kind="narrative")`` with the sentence, its position, both numbers and pass/fail; a statement no
+table cell speaks of (主动公开 totals) is ``unconfirmed``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from ..templates import Template
 
 _NUMBER = re.compile(r"(?<![\d.])(\d{1,9})\s*(余|多)?\s*(件|条|起|个|项|次|人次|宗)")
 _SENTENCE = re.compile(r"[^。；;!！?？\n]+[。；;!！?？]?")
-_CLAUSE = re.compile(r"[，,（）()、：:]")
+_CLAUSE = re.compile(r"([，,（）()、：:])")
+# "未收到…申请", "没有发生…行政复议": the clause (and the rest of its 、 list) states none.
+_NONE = re.compile(r"(?:未|没有|无)(?:收到|受理|接到|接收|发生|出现)")
 
 Values = dict[str, Number | None]
 
@@ -31,6 +34,7 @@ class Topic:
     id: str
     words: tuple[str, ...]  # any of these tokens (or substrings) in the clause names the topic
     readings: Callable[[Template], list[tuple[str, list[str]]]]  # (reading name, keys summed)
+    needs: str = ""  # a word the clause must also contain ("申请": 收到/完成 alone say nothing of requests)
 
 
 def _apply(row: str) -> Callable[[Template], list[tuple[str, list[str]]]]:
@@ -43,17 +47,19 @@ def _review(col: str | None, groups: tuple[str, ...]) -> Callable[[Template], li
 
 NEW = Topic("new_received", ("收到", "受理", "新收", "接收", "共收"), lambda t: [
     ("new_received", ["apply.new_received.total"]),
-    ("new_received+carried_over", ["apply.new_received.total", "apply.carried_over.total"])])
+    ("new_received+carried_over", ["apply.new_received.total", "apply.carried_over.total"])], needs="申请")
 CARRIED_OVER = Topic("carried_over", ("上年结转", "上年度结转", "上一年度结转", "上年度", "上年"), _apply("carried_over"))
 CARRIED_FORWARD = Topic("carried_forward", ("结转下年", "结转至", "顺延", "下年度", "结转到", "转入下"),
                         _apply("carried_forward"))
 FINISHED = Topic("result_total", ("办结", "答复", "办理完毕", "已办理", "处理完毕", "予以回复"), _apply("result.total"))
+# "共完成依申请信息公开4条" (seed 001): requests dealt with
+COMPLETED = Topic("result_total", ("完成",), _apply("result.total"), needs="申请")
 ACTIVE = Topic("active_disclosure", ("主动公开", "主动发布"), lambda t: [])
 RULES = Topic("rules", ("规章",), lambda t: [("rules", [f"active.rules.{t.rows_of('active')[0].columns[0]}"])])
 REVIEW = ("review",)
 SUITS = ("suit_direct", "suit_after_review")
 # Order matters: more specific first (上年结转 before 结转下年, 行政复议/诉讼 sub-results before totals).
-APPLY_TOPICS = (CARRIED_OVER, CARRIED_FORWARD, NEW, FINISHED, RULES, ACTIVE)
+APPLY_TOPICS = (CARRIED_OVER, CARRIED_FORWARD, NEW, FINISHED, COMPLETED, RULES, ACTIVE)
 SUB_RESULTS = {"结果维持": "upheld", "维持": "upheld", "结果纠正": "corrected", "纠正": "corrected",
                "其他结果": "other", "尚未审结": "pending", "未审结": "pending"}
 
@@ -76,9 +82,7 @@ def _topic(clause: str, group: tuple[str, ...] | None) -> tuple[Topic | None, tu
         if "行政复议" in clause or "行政诉讼" in clause:
             return Topic(f"{group[0]}.total", (), _review(None, group)), group
     for topic in APPLY_TOPICS:
-        if _has(clause, toks, topic.words):
-            if topic is NEW and "申请" not in clause:
-                continue
+        if _has(clause, toks, topic.words) and topic.needs in clause:
             return topic, group
     return None, group
 
@@ -110,10 +114,21 @@ def narrative_checks(lines: list[TextLine], cells: dict[str, Cell], t: Template)
     checks: list[Check] = []
     for sentence, prov in _sentences(lines):
         group = None
-        for clause in _CLAUSE.split(sentence):
+        none = False  # a negation in force: this clause is an item of a 、 list that began with 未收到/没有发生
+        parts = _CLAUSE.split(sentence)
+        for i in range(0, len(parts), 2):
+            clause = parts[i]
+            none = bool(_NONE.search(clause)) or (none and i > 0 and parts[i - 1] == "、")
             topic, group = _topic(clause, group)
+            if topic is None:
+                continue
             m = _NUMBER.search(clause)
-            if topic is None or m is None or re.search(r"\d{4}年$", clause[: m.start()] + "年"):
+            if m is None:
+                if none:  # "未收到政府信息公开申请": stated as none
+                    checks.append(_check(len(checks), topic, 0, approx=False, sentence=sentence, prov=prov,
+                                         values=values, t=t))
+                continue
+            if re.search(r"\d{4}年$", clause[: m.start()] + "年"):
                 continue
             stated = int(m.group(1))
             checks.append(_check(len(checks), topic, stated, approx=bool(m.group(2)), sentence=sentence,
