@@ -2,6 +2,8 @@
 
     extractor extract FILE [--json]
     extractor batch SOURCE --out OUT [--workers N] [--retry-failed] [--engine local|ray]
+    extractor inspect FILE [--png FOLDER] [--html OUT.html]
+    extractor serve [--host 127.0.0.1 --port 8000]
     extractor schema [--out FILE]
 """
 
@@ -141,21 +143,35 @@ def batch_cmd(
 
 @app.command("inspect")
 def inspect_cmd(
-    file: Annotated[Path, typer.Argument(help="a PDF or an image")],
-    png: Annotated[Path, typer.Option("--png", help="folder for page-N.png overlays")],
+    file: Annotated[Path, typer.Argument(help="a document (PDF or image for page overlays; any format for --html)")],
+    png: Annotated[Optional[Path], typer.Option("--png", help="folder for page-N.png overlays")] = None,  # noqa: UP045
+    html: Annotated[Optional[Path], typer.Option("--html", help="write a self-contained review page here")] = None,  # noqa: UP045
     dpi: Annotated[int, typer.Option(help="render resolution")] = 100,
 ) -> None:
-    """Draw the extracted cells and matched rows on the pages (green ok, orange review, red failed identity)."""
-    from .inspect import render_overlays
+    """Draw the extracted cells and matched rows on the pages (green ok, orange review, red failed identity).
+
+    --png writes one overlay image per page; --html writes one review page (page images with the cell
+    boxes, the canonical tables beside them, the failed checks; click a cell to see where it came from)."""
     from .pipeline import extract
 
+    if png is None and html is None:
+        typer.echo("error [options]: give --png FOLDER and/or --html OUT.html", err=True)
+        raise typer.Exit(EXIT_INPUT_ERROR)
     try:
         rep = extract(file)
-        pages = render_overlays(file, rep, png, dpi)
+        if html is not None:
+            from .review import write_review_html
+
+            write_review_html(file, rep, html, dpi)
+            typer.echo(f"review page -> {html}")
+        if png is not None:
+            from .inspect import render_overlays
+
+            pages = render_overlays(file, rep, png, dpi)
+            typer.echo(f"{len(pages)} pages drawn -> {png}")
     except ExtractorError as e:
         typer.echo(f"error [{e.code}]: {e.message}", err=True)
         raise typer.Exit(EXIT_INPUT_ERROR) from e
-    typer.echo(f"{len(pages)} pages drawn -> {png}")
 
 
 @app.command("serve")

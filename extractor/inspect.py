@@ -3,44 +3,119 @@
 ``render_overlays(path, report, outdir, dpi)`` writes ``page-N.png`` per page that holds cells: green boxes
 for cells read cleanly, orange for cells to review, red for cells in a failed identity, blue for matched
 row labels (with the row key). PDFs are rendered with pypdfium2, images opened with Pillow.
+
+``page_images`` is the shared renderer (also used by the HTML review page, ``extractor.review``); it takes
+a path or the document's bytes.
 """
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from .datamodel import Report
-from .errors import MissingDependencyError, UnsupportedFormatError
+from .errors import CorruptDocumentError, LimitExceededError, MissingDependencyError, UnsupportedFormatError
 
 COLORS = {"ok": (0, 160, 60), "review": (255, 140, 0), "fail": (220, 0, 0), "row": (40, 90, 220)}
 
+# formats whose report carries page geometry (bboxes in PDF points or image pixels)
+PAGED_FORMATS = ("pdf", "image")
 
-def _pages(path: Path, fmt: str, dpi: int) -> list[tuple[object, float]]:
-    """(PIL image, scale from page units to pixels) per page."""
+
+def _bytes_of(source: Path | bytes) -> bytes:
+    return source if isinstance(source, bytes) else Path(source).read_bytes()
+
+
+def _pdf_images(data: bytes, dpi: int, wanted: set[int] | None, max_pages: int) -> list[tuple[int, Any, float]]:
     try:
-        from PIL import Image
-    except ImportError as e:
-        raise MissingDependencyError("inspect needs Pillow: pip install 'extractor[ocr]'") from e
-    if fmt == "pdf":
         import pypdfium2 as pdfium
+    except ImportError as e:
+        raise MissingDependencyError("PDF page images need pypdfium2: pip install 'extractor[ocr]'") from e
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        raise CorruptDocumentError(f"unreadable PDF: {e}") from e
+    scale = dpi / 72.0
+    out = []
+    try:
+        for i in range(min(len(pdf), max_pages)):
+            if wanted is not None and i + 1 not in wanted:
+                continue
+            page = pdf[i]
+            try:
+                out.append((i + 1, page.render(scale=scale).to_pil().convert("RGB"), scale))
+            finally:
+                page.close()
+    finally:
+        pdf.close()
+    return out
 
-        pdf = pdfium.PdfDocument(str(path))
-        scale = dpi / 72.0
-        return [(pdf[i].render(scale=scale).to_pil().convert("RGB"), scale) for i in range(len(pdf))]
-    if fmt == "image":
-        return [(Image.open(path).convert("RGB"), 1.0)]
-    raise UnsupportedFormatError(f"inspect draws on pages: a {fmt} document has none (use --json to see lines)")
+
+def _image_frames(data: bytes, wanted: set[int] | None, max_side: int | None,
+                  max_pages: int) -> list[tuple[int, Any, float]]:
+    from PIL import Image
+
+    try:
+        img = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError as e:
+        raise LimitExceededError(f"image too large (decompression bomb): {e}") from e
+    except Exception as e:
+        raise CorruptDocumentError(f"unreadable image: {e}") from e
+    out = []
+    for i in range(min(getattr(img, "n_frames", 1), max_pages)):
+        if wanted is not None and i + 1 not in wanted:
+            continue
+        img.seek(i)
+        frame = img.convert("RGB")
+        scale = 1.0
+        if max_side and max(frame.size) > max_side:
+            scale = max_side / max(frame.size)
+            frame = frame.resize((max(1, round(frame.width * scale)), max(1, round(frame.height * scale))))
+        out.append((i + 1, frame, scale))
+    return out
+
+
+def page_images(source: Path | bytes, fmt: str, dpi: int = 100, pages: Iterable[int] | None = None,
+                max_side: int | None = None, max_pages: int = 500) -> list[tuple[int, Any, float]]:
+    """``(page number, PIL RGB image, scale from page units to image pixels)`` for the wanted pages.
+
+    ``pages`` (1-based) restricts the rendering to those pages (default: all). PDFs are rendered at
+    ``dpi`` (bboxes are in points); images keep their pixels unless ``max_side`` asks to shrink them
+    (bboxes are in pixels). Raises ``UnsupportedFormatError`` for formats without pages."""
+    if fmt not in PAGED_FORMATS:
+        raise UnsupportedFormatError(f"inspect draws on pages: a {fmt} document has none (use --json to see lines)")
+    try:
+        import PIL  # noqa: F401
+    except ImportError as e:
+        raise MissingDependencyError("page images need Pillow: pip install 'extractor[ocr]'") from e
+    wanted = None if pages is None else set(pages)
+    data = _bytes_of(source)
+    if fmt == "pdf":
+        return _pdf_images(data, dpi, wanted, max_pages)
+    return _image_frames(data, wanted, max_side, max_pages)
+
+
+def _pages(path: Path, fmt: str, dpi: int) -> list[tuple[Any, float]]:
+    """(PIL image, scale from page units to pixels) per page (kept for callers of the old helper)."""
+    return [(img, scale) for _, img, scale in page_images(path, fmt, dpi)]
+
+
+def failed_identity_keys(report: Report) -> set[str]:
+    """Keys of the cells that take part in a failed identity (narrative mismatches flag cells for review)."""
+    return {k for c in report.checks if c.kind == "identity" and c.status == "fail" for k in c.lhs_keys + c.rhs_keys}
 
 
 def render_overlays(path: Path, report: Report, outdir: Path, dpi: int = 100) -> list[Path]:
     from PIL import ImageDraw
 
-    failed = {k for c in report.failed_checks for k in c.lhs_keys + c.rhs_keys}
-    pages = _pages(path, report.format, dpi)
+    failed = failed_identity_keys(report)
+    pages = page_images(path, report.format, dpi)
     outdir.mkdir(parents=True, exist_ok=True)
     written = []
-    for pno, (img, scale) in enumerate(pages, 1):
-        draw = ImageDraw.Draw(img)  # type: ignore[arg-type]
+    for pno, img, scale in pages:
+        draw = ImageDraw.Draw(img)
         n = 0
         for key, cell in report.cells.items():
             b = cell.prov.bbox
@@ -57,6 +132,6 @@ def render_overlays(path: Path, report: Report, outdir: Path, dpi: int = 100) ->
             draw.text((b[0] * scale, max(0, b[1] * scale - 10)), row.key or "unmapped", fill=COLORS["row"])
         if n:
             out = outdir / f"page-{pno}.png"
-            img.save(out)  # type: ignore[attr-defined]
+            img.save(out)
             written.append(out)
     return written
