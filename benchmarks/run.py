@@ -57,6 +57,10 @@ TOOL_NAMES = {"pdfplumber": "pdfplumber extract_tables", "camelot_lattice": "cam
 WRONG_SHOWN = 8  # wrong cells kept per document (for the "not fully right" listing)
 NOT_READ = "needs_ocr"
 HAND_MARK = "appended by hand"  # a "## " section of RESULTS.md whose heading says so is kept across runs
+# Confidence buckets of the calibration table and reliability plot: (lower edge, label), highest first. The
+# review threshold itself is extractor.validate.REVIEW_CONFIDENCE (shown in the table and drawn in the plot).
+RELIABILITY_BUCKETS = [(0.99, "≥0.99"), (0.9, "0.9–0.99"), (0.75, "0.75–0.9"), (0.5, "0.5–0.75"), (-1.0, "<0.5")]
+RELIABILITY_PLOT = "reliability.png"
 
 
 KINDS = {".txt": "text", ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".html": "html", ".htm": "html"}
@@ -438,16 +442,28 @@ def aggregate(docs: list[dict[str, Any]]) -> dict[str, Any]:
             **_identities(scored)}
 
 
-def reliability(docs: list[dict[str, Any]]) -> list[tuple[str, int, float]]:
-    """Confidence buckets against observed accuracy."""
-    edges = [(0.99, "≥0.99"), (0.9, "0.9–0.99"), (0.75, "0.75–0.9"), (0.5, "0.5–0.75"), (-1.0, "<0.5")]
-    buckets: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+def reliability_points(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per confidence bucket (``RELIABILITY_BUCKETS``) with cells: the bucket, its cells, their mean confidence
+    and the share of them that are right — the points of a reliability diagram."""
+    buckets: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0.0])  # right, cells, sum of confidence
     for d in docs:
         for conf, ok in d["conf"]:
-            b = next(name for lo, name in edges if conf >= lo)
+            b = next(name for lo, name in RELIABILITY_BUCKETS if conf >= lo)
             buckets[b][0] += ok
             buckets[b][1] += 1
-    return [(name, buckets[name][1], buckets[name][0] / buckets[name][1]) for _, name in edges if buckets[name][1]]
+            buckets[b][2] += conf
+    return [{"bucket": name, "cells": int(buckets[name][1]), "mean_confidence": buckets[name][2] / buckets[name][1],
+             "accuracy": buckets[name][0] / buckets[name][1]}
+            for _, name in RELIABILITY_BUCKETS if buckets[name][1]]
+
+
+def reliability(docs: list[dict[str, Any]]) -> list[tuple[str, int, float]]:
+    """Confidence buckets against observed accuracy: (bucket, cells, accuracy)."""
+    return [(p["bucket"], p["cells"], p["accuracy"]) for p in reliability_points(docs)]
+
+
+def _read_docs(r: dict[str, Any]) -> list[dict[str, Any]]:
+    return [d for d in r.get("docs", []) if d["status"] in ("ok", "partial")]
 
 
 # ---------------------------------------------------------------- render (pure)
@@ -670,13 +686,35 @@ def render(res: dict[str, Any], meta: dict[str, str]) -> str:
     out = _header(meta) + _form_rows(res) + _section_rows(res) + _identity_rows(res) + _speed_rows(res)
     out += _ocr_floor_rows(res) + _baseline_rows(res)
     if res.get("reliability"):
-        out += ["## Calibration", "", "Confidence of every scored cell, all formats read, against observed accuracy:",
-                "", "| confidence | cells | accuracy |", "|---|---|---|"]
-        out += [f"| {b} | {n} | {pct(acc)} |" for b, n, acc in res["reliability"]] + [""]
+        out += _calibration_rows(res, meta)
     out += _wrong_rows(res)
     if meta.get("plot"):
         out += ["## Plot", "", f"![accuracy by format and damage level]({meta['plot']})", ""]
     return "\n".join(out)
+
+
+def _calibration_rows(res: dict[str, Any], meta: dict[str, str]) -> list[str]:
+    from extractor.validate import REVIEW_CONFIDENCE
+
+    out = ["## Calibration", "",
+           f"A cell is flagged `review` when it takes part in a failed check, or when its confidence is below "
+           f"`REVIEW_CONFIDENCE` = {REVIEW_CONFIDENCE} (extractor/validate) and it was read, not left blank or "
+           "inferred. Confidence of every scored cell, all formats read, against observed accuracy:", "",
+           "| confidence | cells | accuracy |", "|---|---|---|"]
+    out += [f"| {b} | {n} | {pct(acc)} |" for b, n, acc in res["reliability"]] + [""]
+    per_form = {f: pts for f, pts in (res.get("reliability_points") or {}).items() if f != "all"}
+    if per_form:
+        names = [name for _, name in RELIABILITY_BUCKETS]
+        out += ["By format (accuracy, cells):", "", "| format | " + " | ".join(names) + " |",
+                "|---|" + "---|" * len(names)]
+        for f, pts in per_form.items():
+            by = {p["bucket"]: p for p in pts}
+            out.append(f"| {f} | " + " | ".join(f"{pct(by[n]['accuracy'])} ({by[n]['cells']})" if n in by else "—"
+                                                for n in names) + " |")
+        out.append("")
+    if meta.get("reliability_plot"):
+        out += [f"![reliability: confidence bucket against observed accuracy]({meta['reliability_plot']})", ""]
+    return out
 
 
 def kept_sections(previous: str) -> str:
@@ -717,6 +755,58 @@ def plot(res: dict[str, Any], path: Path) -> None:
     ax.set_title("Ours: cell accuracy by format (orange: scans, green: real documents)")
     ax.tick_params(axis="x", rotation=30)
     _plot_damage(bx, res)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def plot_reliability(res: dict[str, Any], path: Path, note: str = "") -> None:
+    """Reliability diagram: each confidence bucket at its cells' mean confidence (x) against the share of
+    them that are right (y), all formats (marker area by cell count, counts written) and each format (thin
+    lines); the diagonal is perfect calibration, the dashed line the review threshold. Right: cells per bucket."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from extractor.validate import REVIEW_CONFIDENCE
+
+    points = res.get("reliability_points") or {}
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(13, 5.5), gridspec_kw={"width_ratios": [3, 2]})
+    ax.plot([0, 1], [0, 1], color="grey", lw=1, ls=":", label="perfect calibration")
+    ax.axvline(REVIEW_CONFIDENCE, color="#c44e52", lw=1, ls="--", label=f"review below {REVIEW_CONFIDENCE}")
+    for form, pts in points.items():
+        if form == "all" or not pts:
+            continue
+        ax.plot([p["mean_confidence"] for p in pts], [p["accuracy"] for p in pts], lw=0.8, alpha=0.6, marker=".",
+                label=f"{form} ({sum(p['cells'] for p in pts)} cells)")
+    overall = points.get("all") or []
+    if overall:
+        total = sum(p["cells"] for p in overall)
+        xs, ys = [p["mean_confidence"] for p in overall], [p["accuracy"] for p in overall]
+        ax.plot(xs, ys, color="black", lw=2, label=f"all formats ({total} cells)")
+        ax.scatter(xs, ys, s=[20 + 300 * p["cells"] / total for p in overall], color="black", zorder=3)
+        ax.text(0.98, 0.03, "all formats\n" + "\n".join(
+            f"{p['bucket']}: {100 * p['accuracy']:.2f}% of {p['cells']}" for p in overall),
+            transform=ax.transAxes, ha="right", va="bottom", fontsize=8, family="monospace",
+            bbox={"facecolor": "white", "edgecolor": "grey", "alpha": 0.9})
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("confidence (mean of the cells in each bucket)")
+    ax.set_ylabel("observed accuracy (share of cells right)")
+    ax.set_title("Reliability: confidence bucket against observed accuracy")
+    ax.legend(fontsize=7, loc="upper left")
+    names = [name for _, name in reversed(RELIABILITY_BUCKETS)]
+    counts = {p["bucket"]: p["cells"] for p in overall}
+    bx.bar(names, [counts.get(n, 0) for n in names], color="#4c72b0")
+    for i, n in enumerate(names):
+        bx.text(i, max(counts.get(n, 0), 1), str(counts.get(n, 0)), ha="center", va="bottom", fontsize=8)
+    bx.set_yscale("log")
+    bx.set_ylim(bottom=0.8, top=max([*counts.values(), 1]) * 3)
+    bx.set_ylabel("cells (log scale)")
+    bx.set_title("Cells per confidence bucket, all formats")
+    if note:
+        fig.suptitle(note, fontsize=8, color="grey", x=0.01, ha="left")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
@@ -784,8 +874,10 @@ def run_all(forms: dict[str, list[Item]], quick: bool, no_ocr: bool) -> dict[str
             b["ours"] = {"agg": aggregate(mine), "seconds": sum(d["seconds"] for d in mine)}
             res["baselines"][form] = b
     res["groups"] = groups(forms)
-    res["reliability"] = reliability([d for r in res["forms"].values() for d in r.get("docs", [])
-                                      if d["status"] in ("ok", "partial")])
+    res["reliability"] = reliability([d for r in res["forms"].values() for d in _read_docs(r)])
+    res["reliability_points"] = {"all": reliability_points([d for r in res["forms"].values() for d in _read_docs(r)]),
+                                 **{f: reliability_points(_read_docs(r)) for f, r in res["forms"].items()
+                                    if _read_docs(r)}}
     return res
 
 
@@ -854,6 +946,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         plot(res, args.out.parent / "accuracy_by_format.png")
         meta["plot"] = "accuracy_by_format.png"
+        if res.get("reliability_points", {}).get("all"):
+            plot_reliability(res, args.out.parent / RELIABILITY_PLOT, f"{meta['command']}  (commit {meta['commit']})")
+            meta["reliability_plot"] = RELIABILITY_PLOT
     except ImportError:
         print("matplotlib missing: no plot (pip install -e '.[bench]')", file=sys.stderr)
     meta["total"] = f"{time.perf_counter() - t0:.0f} s"
