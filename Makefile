@@ -14,12 +14,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## sysdeps: Debian packages — LibreOffice (DOC/WPS conversion, corpus PDFs) and a CJK font — if missing
+## sysdeps: Debian packages — LibreOffice (DOC/WPS conversion, corpus PDFs), a CJK font and Chromium
+## (headless screenshots of the review page in the tests) — if missing
 sysdeps:
-	@command -v soffice >/dev/null 2>&1 || { \
-	  echo "installing libreoffice-writer fonts-noto-cjk (Debian)"; \
+	@{ command -v soffice >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1; } || { \
+	  echo "installing libreoffice-writer fonts-noto-cjk chromium (Debian)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	    libreoffice-writer fonts-noto-cjk >/dev/null; }
+	    libreoffice-writer fonts-noto-cjk chromium >/dev/null; }
 
 ## run: the main job on the bundled corpus — batch-extract corpora/real, print the summary and the score
 run: install

@@ -97,3 +97,31 @@ def test_concurrent_requests_beyond_the_limit_get_503(base: str) -> None:
     with ThreadPoolExecutor(8) as ex:
         codes = list(ex.map(call, range(8)))
     assert set(codes) <= {200, 503} and codes.count(200) >= 2
+
+
+def test_review_store_is_bounded_by_count_and_bytes() -> None:
+    from extractor.service import ReviewStore
+
+    store = ReviewStore(keep=3, max_bytes=3 * 1_000_000)
+    ids = [store.put(f"d{i}", b"x" * 10, {"cells": {}}) for i in range(5)]
+    assert all(ids) and len(store) == 3 and store.get(ids[0]) is None and store.get(ids[4]) is not None
+    big = store.put("big", b"x" * 2_000_000, {"cells": {}})  # pushes older ones out by size
+    assert big and store.get(big) is not None and store.nbytes <= 3 * 1_000_000
+    huge = store.put("huge", b"x" * 5_000_000, {"cells": {}})  # kept without its bytes (tables only)
+    assert huge and store.get(huge).data is None
+    assert ReviewStore(keep=0).put("a", b"x", {}) is None  # review pages off
+    store.clear()
+    assert len(store) == 0 and store.nbytes == 0
+
+
+def test_service_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from extractor.errors import OptionsError
+    from extractor.service import create_app
+
+    monkeypatch.setenv("EXTRACTOR_REVIEW_KEEP", "7")
+    monkeypatch.setenv("EXTRACTOR_MAX_FILE_BYTES", "12345")
+    svc = create_app().state.service
+    assert svc.reviews.keep == 7 and svc.limits.max_file_bytes == 12345 and svc.tmp is None  # nothing made yet
+    monkeypatch.setenv("EXTRACTOR_REVIEW_KEEP", "many")
+    with pytest.raises(OptionsError):
+        create_app()
