@@ -462,7 +462,7 @@ def _env_int(name: str, default: int) -> int:
 
 def create_app(concurrency: int = 2, limits: Limits | None = None, timeout_s: float | None = None,
                review_keep: int | None = None, review_max_bytes: int | None = None,
-               tmp_dir: str | os.PathLike[str] | None = None, recycle_after: int | None = 500) -> Any:
+               tmp_dir: str | os.PathLike[str] | None = None, recycle_after: int | None = 200) -> Any:
     """The FastAPI application.
 
     ``review_keep`` documents (``review_max_bytes`` in all) stay reviewable; ``tmp_dir`` is where the
