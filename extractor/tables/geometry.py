@@ -9,7 +9,7 @@ the horizontal gap is wider than a character. The original boxes stay in each ce
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from statistics import median
 
@@ -118,6 +118,10 @@ def _is_number(text: str) -> bool:
     return parse_value(text).kind == "number"
 
 
+def _signed(text: str) -> bool:
+    return text.lstrip().startswith(("+", "＋", "-", "－"))
+
+
 def _cells(line: _Line, page: int) -> tuple[list[SourceCell], list[float]]:
     boxes = sorted(line.boxes, key=lambda b: b.x0)
     groups: list[list[_Box]] = []
@@ -149,7 +153,11 @@ class _Row:
     cy: float = 0.0  # deskewed y-centre
 
     def numeric(self) -> list[int]:
-        return [i for i, c in enumerate(self.cells) if _is_number(c.text)]
+        """The cells holding numbers. Signed numbers occur only in the 本年增/减 column, beside unsigned
+        ones; a line whose only numbers are signed is header text misread ("计" of a vertical 总计 read
+        as "+1")."""
+        num = [i for i, c in enumerate(self.cells) if _is_number(c.text)]
+        return num if any(not _signed(self.cells[i].text) for i in num) else []
 
 
 def _columns(xs: list[float], tol: float) -> list[float]:
@@ -163,29 +171,59 @@ def _columns(xs: list[float], tol: float) -> list[float]:
     return [sum(c) / len(c) for c in cols]
 
 
-def _template_for(rows: list[_Row], i: int) -> list[float] | None:
-    """Column centres for row i: the nearest row within COLUMN_WINDOW lines with the most numbers (more than
-    row i has), or, for a row under a header (the 行政复议 table), the header cells above it."""
+def _templates_for(rows: list[_Row], i: int) -> Iterator[list[float]]:
+    """Candidate column centres for row i, most trusted first: the nearest row within COLUMN_WINDOW lines
+    with the most numbers (more than row i has); for a row under a header (the 行政复议 table), the header
+    cells above it; those header cells that lie on the row's own grid of numbers, with the columns OCR
+    missed between them put back; the header's extent cut into columns as wide as the row's spacing."""
     n = len(rows[i].numeric())
     lo, hi = max(0, i - COLUMN_WINDOW), min(len(rows), i + COLUMN_WINDOW + 1)
     best = max((len(rows[j].numeric()) for j in range(lo, hi)), default=0)
     if best > n:
         j = min((j for j in range(lo, hi) if len(rows[j].numeric()) == best), key=lambda j: abs(j - i))
-        return [rows[j].xs[k] for k in rows[j].numeric()]
+        yield [rows[j].xs[k] for k in rows[j].numeric()]
+        return
     xs = [rows[i].xs[k] for k in rows[i].numeric()]
     if len(xs) < 2:
-        return None
+        return
     step = median(b - a for a, b in zip(xs, xs[1:], strict=False))
+    if step <= 0:
+        return
     header: list[tuple[str, float, float]] = []
     for j in range(i - 1, max(-1, i - 1 - HEADER_LINES), -1):
         if rows[j].numeric():
             break
-        # header cells of one column (a spanning group header such as 行政诉讼 is wider than a column)
-        header += [b for b in rows[j].boxes if b[2] - b[1] <= HEADER_MAX_WIDTH * step]
-    cols = _columns([(x0 + x1) / 2 for _, x0, x1 in header], HEADER_CLUSTER * step)
-    if len(cols) > n:
-        return cols
-    return _even_columns(header, xs, step)
+        header += rows[j].boxes
+    # header cells of one column (a spanning group header such as 行政诉讼 is wider than a column)
+    narrow = [b for b in header if b[2] - b[1] <= HEADER_MAX_WIDTH * step]
+    single = [(x0 + x1) / 2 for _, x0, x1 in narrow]
+    cols = _columns(single, HEADER_CLUSTER * step)
+    on_grid = _on_grid(single, xs, step)
+    # a header column OCR missed leaves a gap of two spacings in the header's columns: the grid has it
+    for cand in sorted([cols, on_grid], key=len, reverse=True):
+        if len(cand) > n:
+            yield cand
+    even = _even_columns(narrow, xs, step)
+    if even:
+        yield even
+
+
+def _on_grid(header: list[float], xs: list[float], step: float) -> list[float]:
+    """The row's numbers lie on a grid of equal columns (the template's tables are ruled evenly): the
+    grid positions from the first to the last that a number or a one-column header cell occupies, without a
+    gap of more than one column (a header cell OCR missed)."""
+    tol = HEADER_CLUSTER * step
+    slots: dict[int, list[float]] = {}
+    for x in [*xs, *header]:
+        k = round((x - xs[0]) / step)
+        if abs(x - (xs[0] + k * step)) <= tol:
+            slots.setdefault(k, []).append(x)
+    lo, hi = 0, round((xs[-1] - xs[0]) / step)
+    while lo - 1 in slots or lo - 2 in slots:
+        lo -= 1 if lo - 1 in slots else 2
+    while hi + 1 in slots or hi + 2 in slots:
+        hi += 1 if hi + 1 in slots else 2
+    return [sum(slots[k]) / len(slots[k]) if k in slots else xs[0] + k * step for k in range(lo, hi + 1)]
 
 
 def _even_columns(header: list[tuple[str, float, float]], xs: list[float], step: float) -> list[float] | None:
@@ -210,27 +248,34 @@ def _fill_blanks(rows: list[_Row], page: int, angle: float = 0.0,
         num = r.numeric()
         if not num:
             continue
-        cols = _template_for(rows, i)
-        if not cols:
-            continue
-        gaps = [b - a for a, b in zip(cols, cols[1:], strict=False)]
-        tol = min([COLUMN_TOL_SHARE * g for g in gaps] + [COLUMN_TOL_HEIGHTS * r.h])
-        hit: dict[int, int] = {}
-        for k in num:
-            c = min(range(len(cols)), key=lambda c: abs(cols[c] - r.xs[k]))
-            if abs(cols[c] - r.xs[k]) > tol or c in hit:
-                break
-            hit[c] = k
-        else:
-            head = r.cells[:num[0]]
-            def empty(x: float, y: float = r.cy) -> SourceCell:
-                px, py = _page_point(x, y, angle)
-                conf = HIDDEN_CONFIDENCE if hidden is not None and hidden(px, py) else BLANK_CONFIDENCE
-                return SourceCell(text="", confidence=conf, prov=Provenance(page=page))
-
-            filled = [r.cells[hit[c]] if c in hit else empty(cols[c]) for c in range(len(cols))]
-            r.cells = head + filled + r.cells[num[-1] + 1:]
+        for cols in _templates_for(rows, i):
+            hit = _place(cols, r, num)
+            if hit is None:
+                continue
+            r.cells = r.cells[:num[0]] + [r.cells[hit[c]] if c in hit else _empty(cols[c], r.cy, page, angle, hidden)
+                                          for c in range(len(cols))] + r.cells[num[-1] + 1:]
             r.xs = [0.0] * len(r.cells)
+            break
+
+
+def _place(cols: list[float], r: _Row, num: list[int]) -> dict[int, int] | None:
+    """Column index -> cell index for each number of the row, or None when a number is off every column or
+    two share one."""
+    gaps = [b - a for a, b in zip(cols, cols[1:], strict=False)]
+    tol = min([COLUMN_TOL_SHARE * g for g in gaps] + [COLUMN_TOL_HEIGHTS * r.h])
+    hit: dict[int, int] = {}
+    for k in num:
+        c = min(range(len(cols)), key=lambda c: abs(cols[c] - r.xs[k]))
+        if abs(cols[c] - r.xs[k]) > tol or c in hit:
+            return None
+        hit[c] = k
+    return hit
+
+
+def _empty(x: float, y: float, page: int, angle: float, hidden: Callable[[float, float], bool] | None) -> SourceCell:
+    px, py = _page_point(x, y, angle)
+    conf = HIDDEN_CONFIDENCE if hidden is not None and hidden(px, py) else BLANK_CONFIDENCE
+    return SourceCell(text="", confidence=conf, prov=Provenance(page=page))
 
 
 def _page_point(x: float, y: float, angle: float) -> tuple[float, float]:

@@ -62,3 +62,40 @@ def test_review_row_blanks_from_header_cells() -> None:
     words += [word("0", x, 110) for x in xs[5:]]  # 行政复议 group left blank
     rows = words_to_rows(words, 1)
     assert texts(rows)[-1] == [""] * 5 + ["0"] * 10
+
+
+def test_review_header_cell_missed_by_ocr_is_put_back_from_the_grid() -> None:
+    """OCR lost one header cell (a column with no number either): the columns are evenly spaced, so the
+    gap of two spacings still holds a column and the numbers keep their places."""
+    xs = [300 + 40 * i for i in range(15)]
+    heads = ["结果", "结果", "其他", "尚未", "总计"] * 3
+    words = [word("行政复议", 380, 40, w=80)]
+    words += [word(w, x, 70, w=30) for k, (w, x) in enumerate(zip(heads, xs, strict=True)) if k != 1]
+    words += [word("0", x, 110) for x in xs[5:]]
+    rows = words_to_rows(words, 1)
+    assert texts(rows)[-1] == [""] * 5 + ["0"] * 10
+
+
+def test_header_cells_read_as_one_box_still_give_the_grid() -> None:
+    """The 行政复议 group's header cells come back as single characters stacked over each column and one
+    merged box: the characters on the numbers' grid extend it leftwards."""
+    xs = [300 + 40 * i for i in range(15)]
+    words = [word("结果维持结果纠正其他结果", 380, 60, w=240)]
+    words += [word(ch, x, 80, w=18) for ch, x in zip("持正果结计" * 3, xs, strict=True)]
+    words += [word("0", x, 110) for x in xs[5:]]
+    rows = words_to_rows(words, 1)
+    assert texts(rows)[-1] == [""] * 5 + ["0"] * 10
+
+
+def test_a_lone_signed_number_in_a_header_line_is_not_a_value_row() -> None:
+    """"计" of a vertical 总计 header read as "+1" must not become a row of values (it would be taken for
+    the 行政复议 row); a signed number beside unsigned ones (本年增/减) stays a value."""
+    xs = [300 + 40 * i for i in range(15)]
+    words = [word(ch, x, 70, w=18) for ch, x in zip("果结其尚总" * 3, xs, strict=True)]
+    words += [word("计", xs[0], 90, w=18), word("+1", xs[14], 90)]
+    words += [word("0", x, 120) for x in xs]
+    rows = texts(words_to_rows(words, 1))
+    assert ["计", "+1"] in rows
+    assert ["0"] * 15 in rows
+    active = [word("行政处罚", 100, 160, w=80), word("999", 300, 160), word("+204", 340, 160), word("1904", 380, 160)]
+    assert texts(words_to_rows(active, 1)) == [["行政处罚", "999", "+204", "1904"]]

@@ -64,3 +64,23 @@ def test_paddle_engine_without_paddleocr_names_the_extra(monkeypatch: pytest.Mon
     with pytest.raises(MissingDependencyError) as e:
         PaddleOcrEngine(str(tmp_path))
     assert "extractor[paddle]" in e.value.message
+
+
+def test_seal_ink_is_dropped_and_print_under_it_kept() -> None:
+    import numpy as np
+
+    from extractor.textlayer.scan import drop_seal_ink, stamp_mask
+
+    page = np.full((200, 200, 3), 255, dtype=np.uint8)
+    page[50:150, 90:110] = 0  # a black stroke
+    a = 0.8  # seal ink (205, 30, 40) over paper and over the stroke, as a semi-opaque stamp
+    seal = np.array([205, 30, 40], dtype=np.float32)
+    region = page[40:160, 40:160].astype(np.float32)
+    page[40:160, 40:160] = (seal * a + region * (1 - a)).astype(np.uint8)
+    assert stamp_mask(page) is not None
+    out = drop_seal_ink(page)
+    assert out.shape == page.shape
+    gray = out[..., 0].astype(int)
+    assert gray[45, 45] > 200  # seal over paper: near white
+    assert gray[100, 100] < gray[45, 45] - 40  # the stroke under the seal stays darker than the paper around it
+    assert gray[10, 10] == 255 and gray[55, 100] == gray[100, 100]
