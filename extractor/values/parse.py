@@ -41,6 +41,10 @@ def _number_re() -> re.Pattern[str]:
 
 _SPACES = re.compile(r"[\s\u3000\xa0]+")
 
+# No cell of the templates holds a number this long, even a whole row of glued cells (15 cells of at most
+# 12 digits): longer digit runs are text (and Python refuses to convert runs over 4300 digits to int).
+MAX_NUMBER_DIGITS = 200
+
 
 def parse_value(text: str) -> ParsedValue:
     """``"+156"`` -> 156, ``"-18"`` -> -18, ``"3189300元"`` -> 3189300 (unit 元),
@@ -53,6 +57,8 @@ def parse_value(text: str) -> ParsedValue:
     if not m:
         return ParsedValue("text")
     digits = m.group("int").replace(",", "")
+    if len(digits) + len(m.group("dec") or "") > MAX_NUMBER_DIGITS:
+        return ParsedValue("text")
     sign = -1 if m.group("sign") == "-" else 1
     value: int | float
     if m.group("dec") is not None:

@@ -32,3 +32,19 @@ def test_parse_value(text: str, kind: str, value, unit) -> None:
     assert (p.kind, p.value, p.unit) == (kind, value, unit)
     if kind == "number":
         assert type(p.value) is type(value)  # a decimal stays a decimal, an integer an int
+
+
+def test_a_digit_run_no_cell_could_hold_is_text_not_a_crash() -> None:
+    # Python refuses int() of runs over 4300 digits; a hostile upload of one long number must not raise
+    assert parse_value("1" * 999_000).kind == "text"
+    assert parse_value("7" * 201).kind == "text"
+    assert parse_value("6400204701234").value == 6400204701234
+
+
+def test_extracting_a_file_that_is_one_huge_number_gives_a_report(tmp_path) -> None:
+    from extractor import extract
+
+    f = tmp_path / "n.txt"
+    f.write_text("1" * 999_000, encoding="utf-8")
+    rep = extract(f)
+    assert rep.template is None and rep.cells == {}
