@@ -18,6 +18,7 @@ from ..datamodel import Cell, Check, Number, Provenance
 from ..templates import Identity, Template
 from ..values.assign import SPLIT_UNIQUE_CONFIDENCE, RowReading
 from ..values.glue import Split
+from .joint import consistent_splits
 
 TOL = 1e-6
 # Cells below this confidence are flagged for a person to check. Label scores of true rows are ≥ 86 on the
@@ -86,9 +87,9 @@ def check_identities(cells: dict[str, Cell], t: Template) -> list[Check]:
     return [evaluate(i, cells, t) for i in t.identities]
 
 
-def _passing_fast(values: dict[str, Number | None], t: Template) -> int:
+def _passing_fast(values: dict[str, Number | None], identities: Iterable[Identity]) -> int:
     n = 0
-    for ident in t.identities:
+    for ident in identities:
         lv = [values.get(k) for k in ident.lhs]
         rv = [values.get(k) for k in ident.rhs]
         if None not in lv and None not in rv and abs(sum(lv) - sum(rv)) <= TOL:  # type: ignore[arg-type]
@@ -96,9 +97,51 @@ def _passing_fast(values: dict[str, Number | None], t: Template) -> int:
     return n
 
 
+def _components(amb: list[RowReading], identities: Iterable[Identity]) -> list[tuple[list[int], list[Identity]]]:
+    """Ambiguous rows that no identity links are decided apart (the 主动公开 rows share no identity with
+    the 依申请 table): groups of rows linked by identities, each with the identities touching it."""
+    row_of = {k: i for i, r in enumerate(amb) for k in r.keys}
+    parent = list(range(len(amb)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    touching: list[tuple[set[int], Identity]] = []
+    for ident in identities:
+        rows = {row_of[k] for k in (*ident.lhs, *ident.rhs) if k in row_of}
+        if rows:
+            touching.append((rows, ident))
+            first = min(rows)
+            for r in rows:
+                parent[find(r)] = find(first)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(amb)):
+        groups.setdefault(find(i), []).append(i)
+    return [(rows, [ident for touched, ident in touching if find(next(iter(touched))) == root])
+            for root, rows in groups.items()]
+
+
 def _joint_optimum(amb: list[RowReading], values: dict[str, Number | None], t: Template) -> list[list[Split]]:
     """For each ambiguous row, the splits that appear in some combination maximising the identities that
-    hold. Exhaustive over the product of alternatives up to MAX_COMBINATIONS, else coordinate ascent."""
+    hold, decided per group of rows linked by identities."""
+    out: list[list[Split]] = [[] for _ in amb]
+    for rows, identities in _components(amb, t.identities):
+        if not identities:  # nothing decides between this row's splits
+            for i in rows:
+                out[i] = list(amb[i].alternatives)
+            continue
+        for i, opts in zip(rows, _group_optimum([amb[i] for i in rows], values, identities), strict=True):
+            out[i] = opts
+    return out
+
+
+def _group_optimum(amb: list[RowReading], values: dict[str, Number | None],
+                   identities: list[Identity]) -> list[list[Split]]:
+    """Exhaustive over the product of alternatives up to MAX_COMBINATIONS; above it, the combinations under
+    which every identity holds (``joint.consistent_splits``), else coordinate ascent."""
     sizes = [len(r.alternatives) for r in amb]
     total = 1
     for n in sizes:
@@ -108,19 +151,27 @@ def _joint_optimum(amb: list[RowReading], values: dict[str, Number | None], t: T
         for combo in itertools.product(*(r.alternatives for r in amb)):
             for r, alt in zip(amb, combo, strict=True):
                 values.update(zip(r.keys, alt, strict=True))
-            sc = _passing_fast(values, t)
+            sc = _passing_fast(values, identities)
             if sc > best_score:
                 best_score, best_combos = sc, [combo]
             elif sc == best_score:
                 best_combos.append(combo)
         return [[c[i] for c in best_combos] for i in range(len(amb))]
+    joint = consistent_splits([r.keys for r in amb], [r.alternatives for r in amb], values, identities)
+    if joint.solutions:
+        found = [[sol[i] for sol in joint.solutions] for i in range(len(amb))]
+        if joint.complete:
+            return found
+        # the search stopped early: other consistent combinations may exist, so nothing is settled
+        return [f + [a for a in r.alternatives if a not in f] for r, f in zip(amb, found, strict=True)]
+    # no combination makes every identity hold (the document itself is inconsistent): most identities
     chosen = [r.alternatives[0] for r in amb]
     for _ in range(3):
         for i, r in enumerate(amb):
             scored = []
             for alt in r.alternatives:
                 values.update(zip(r.keys, alt, strict=True))
-                scored.append((_passing_fast(values, t), alt))
+                scored.append((_passing_fast(values, identities), alt))
             top = max(sc for sc, _ in scored)
             chosen[i] = next(a for sc, a in scored if sc == top)
             values.update(zip(r.keys, chosen[i], strict=True))
