@@ -178,9 +178,27 @@ def _group_optimum(amb: list[RowReading], values: dict[str, Number | None],
     return [[c] + [a for a in r.alternatives if a != c] for r, c in zip(amb, chosen, strict=True)]
 
 
+def _possible(keys: list[str], split: Split) -> bool:
+    """Counts are never negative; only 本年增/减 (``change``) carries a sign, and it cannot remove more items
+    than the year began with (上一年项目数量 + 本年增/减 ≥ 0)."""
+    vals = dict(zip((k.rsplit(".", 1)[-1] for k in keys), split, strict=True))
+    if any(v < 0 for col, v in vals.items() if col != "change"):
+        return False
+    return not ("prev_items" in vals and "change" in vals and vals["prev_items"] + vals["change"] < 0)
+
+
 def resolve_alternatives(readings: list[RowReading], cells: dict[str, Cell], t: Template) -> None:
     """Where glued digits left several splits of a row, keep the splits under which most identities of the
     whole table hold. A cell stays ambiguous only where those splits still disagree."""
+    for r in readings:
+        possible = [a for a in r.alternatives if _possible(r.keys, a)]
+        if possible and len(possible) < len(r.alternatives):
+            n_fit = len(r.alternatives)
+            r.alternatives = possible
+            if len(possible) == 1:
+                for k, v in zip(r.keys, possible[0], strict=True):
+                    cells[k] = cells[k].model_copy(update={"value": v})
+                _mark_split(r, possible, n_fit, cells, "no negative count (上一年 + 本年增/减 ≥ 0)")
     amb = [r for r in readings if len(r.alternatives) > 1]
     if not amb:
         return
@@ -195,11 +213,12 @@ def resolve_alternatives(readings: list[RowReading], cells: dict[str, Cell], t: 
         _mark_split(r, uniq, n_fit, cells)
 
 
-def _mark_split(r: RowReading, best: list[Split], n_fit: int, cells: dict[str, Cell]) -> None:
+def _mark_split(r: RowReading, best: list[Split], n_fit: int, cells: dict[str, Cell],
+                decided_by: str = "the table's identities") -> None:
     for i, k in enumerate(r.keys):
         differs = len({a[i] for a in best}) > 1
         if len(best) == 1:
-            reason = f"glued digits: {n_fit} splits fit the row; the table's identities chose this one"
+            reason = f"glued digits: {n_fit} splits fit the row; {decided_by} chose this one"
             cells[k] = cells[k].model_copy(update={"ambiguous": False, "review": False, "candidates": None,
                                                    "confidence": SPLIT_UNIQUE_CONFIDENCE - 0.1, "reason": reason})
         elif differs:

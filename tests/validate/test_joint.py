@@ -84,3 +84,22 @@ def test_large_group_of_glued_rows_is_decided_by_the_identities() -> None:
     resolve_alternatives(readings, cells, T())  # type: ignore[arg-type]
     assert [(cells[f"r{i}.a"].value, cells[f"r{i}.b"].value) for i in range(10)] == truth
     assert not any(cells[f"r{i}.{c}"].review for i in range(10) for c in "ab")
+
+
+def test_a_split_that_removes_more_items_than_there_were_is_dropped() -> None:
+    """"245 -4827111" (上一年项目数量, 本年增/减, 处理决定数量): -482 would leave 245 - 482 < 0 items."""
+    from extractor.datamodel import Cell
+    from extractor.validate import resolve_alternatives
+    from extractor.values.assign import RowReading
+
+    keys = ["active.licensing.prev_items", "active.licensing.change", "active.licensing.decisions"]
+    rd = RowReading(keys=keys, cells={}, alternatives=[(245, -482, 7111), (245, -48, 27111)])
+    cells = {k: Cell(value=v, source="split", confidence=0.3, review=True, ambiguous=True)
+             for k, v in zip(keys, (245, -482, 7111), strict=True)}
+
+    class T:
+        identities: list = []
+
+    resolve_alternatives([rd], cells, T())  # type: ignore[arg-type]
+    assert [cells[k].value for k in keys] == [245, -48, 27111]
+    assert not cells[keys[1]].review and "本年增/减" in (cells[keys[1]].reason or "")
