@@ -142,7 +142,9 @@ def doc_result(gold: dict[str, Any], rep: dict[str, Any] | None, stem: str, *, e
     gcells: dict[str, Any] = gold.get("cells") or {}
     cells: dict[str, Any] = (rep or {}).get("cells") or {}
     flagged = flagged_right = unflagged = unflagged_right = fixed = und_total = und_right = 0
+    clean = clean_flagged = 0  # cells outside undecidable rows of documents whose gold is consistent
     undecidable = undecidable_rows(gold)
+    consistent = not gold.get("inconsistent")
     wrong: list[list[Any]] = []
     conf: list[tuple[float, bool]] = []
     for k, gv in gcells.items():
@@ -158,6 +160,8 @@ def doc_result(gold: dict[str, Any], rep: dict[str, Any] | None, stem: str, *, e
         conf.append((round(float(c.get("confidence", 1.0)), 2), ok))
         if any(k.startswith(row + ".") for row in undecidable):
             und_total, und_right = und_total + 1, und_right + ok
+        elif consistent:
+            clean, clean_flagged = clean + 1, clean_flagged + bool(c.get("review"))
         if not ok and len(wrong) < WRONG_SHOWN:
             wrong.append([k, gv, c.get("value"), bool(c.get("review")), c.get("source")])
     checks = (rep or {}).get("checks") or []
@@ -168,7 +172,7 @@ def doc_result(gold: dict[str, Any], rep: dict[str, Any] | None, stem: str, *, e
             "pages": (rep or {}).get("pages"), "inconsistent": list(gold.get("inconsistent") or []),
             "flagged": flagged, "flagged_right": flagged_right, "unflagged": unflagged,
             "unflagged_right": unflagged_right, "fixed": fixed, "undecidable": und_total,
-            "undecidable_right": und_right,
+            "undecidable_right": und_right, "clean": clean, "clean_flagged": clean_flagged,
             "failed_identities": [c["id"] for c in checks if c.get("kind", "identity") == "identity"
                                   and c["status"] == "fail"],
             "narrative": dict(Counter(c["status"] for c in checks if c.get("kind") == "narrative")),
@@ -429,7 +433,10 @@ def aggregate(docs: list[dict[str, Any]]) -> dict[str, Any]:
             "right": right, "total": total, "accuracy": _ratio(right, total),
             "exact": sum(d["right"] == d["total"] for d in scored),
             "sections": {k: (v[0], v[1]) for k, v in sections.items()},
-            "flagged_share": _ratio(flagged, total), "unflagged_accuracy": _ratio(unflagged_right, unflagged),
+            "flagged_share": _ratio(flagged, total),
+            "clean_flagged_share": _ratio(sum(d.get("clean_flagged", 0) for d in scored),
+                                          sum(d.get("clean", 0) for d in scored)),
+            "unflagged_accuracy": _ratio(unflagged_right, unflagged),
             "flagged_accuracy": _ratio(flagged_right, flagged),
             # of the wrong cells a user would get, how many carry the review flag (wrong-template cells: none)
             "wrong_flagged": _ratio(flagged - flagged_right, wrong), "wrong": wrong,
@@ -515,17 +522,17 @@ def _form_row(name: str, a: dict[str, Any]) -> str:
     st = ", ".join(f"{k} {v}" for k, v in a["statuses"].items())
     exact = f"{a['exact']}/{a['scored']}" if a["scored"] else "—"
     return (f"| {name} | {a['docs']} | {st} | {accuracy_cell(a)} | {exact} | {pct(a['flagged_share'])} | "
-            f"{pct(a['unflagged_accuracy'])} | {pct(a['wrong_flagged'])} | {pct(a['fixed_share'])} |")
+            f"{pct(a['clean_flagged_share'])} | {pct(a['unflagged_accuracy'])} | {pct(a['wrong_flagged'])} | {pct(a['fixed_share'])} |")
 
 
 def _form_rows(res: dict[str, Any]) -> list[str]:
     out = ["## Accuracy by format", "",
-           "| format | docs | status | cell accuracy | docs fully right | cells flagged `review` | accuracy of "
-           "unflagged cells | wrong cells that are flagged | inferred or repaired |",
-           "|---|---|---|---|---|---|---|---|---|"]
+           "| format | docs | status | cell accuracy | docs fully right | cells flagged `review` | flagged "
+           "without cause | accuracy of unflagged cells | wrong cells that are flagged | inferred or repaired |",
+           "|---|---|---|---|---|---|---|---|---|---|"]
     for form, r in res["forms"].items():
         if "run_error" in r:
-            out.append(f"| {form} | {len(r.get('items', []))} | **run failed**: {r['run_error']} | — | — | — | — | — | — |")
+            out.append(f"| {form} | {len(r.get('items', []))} | **run failed**: {r['run_error']} | — | — | — | — | — | — | — |")
         else:
             out.append(_form_row(form, r["agg"]))
     for group, forms in (res.get("groups") or {}).items():
@@ -541,7 +548,9 @@ def _form_rows(res: dict[str, Any]) -> list[str]:
                        f"several ways that no identity decides (gold `glued_ambiguous_rows`); "
                        f"{a['undecidable_right']} of them are right; accuracy on the other cells {pct(rest)}.")
             out.append("")
-    return out + ["*cells flagged*: share of gold cells the report marks `review`; *accuracy of unflagged "
+    return out + ["*cells flagged*: share of gold cells the report marks `review`; *flagged without cause*: the "
+                  "same share over documents whose gold is consistent, leaving out rows no identity can decide "
+                  "(the flags a reader would not expect); *accuracy of unflagged "
                   "cells*: what a user who trusts unflagged cells gets; *wrong cells that are flagged*: of the "
                   "cells that are wrong, the share marked `review`; *inferred or repaired*: cells filled by the "
                   "mixed-form rule or (scans) repaired/inferred from identities.", ""]
