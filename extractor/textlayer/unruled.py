@@ -12,6 +12,9 @@
 6. Columns: a row with fewer values than the nearest row of the same table lays its values on that row's
    columns (numbers centred, left- or right-aligned); the unlabelled review row uses its header cells. The
    missing columns get "": blank cells keep their position, as in a ruled table.
+7. A row whose value cells are all blank is a label alone on its line; where the label sits in the label
+   column of the rows around it (and is no piece of a wrapped label) it gets a blank cell per column, so it
+   reads as a row of blanks, not as a row the document lacks.
 """
 
 from __future__ import annotations
@@ -81,6 +84,18 @@ COLUMN_TOL_EM = 0.8
 # Header positions are used only for an unlabelled row of at least this many values (the review row), whose
 # closest values give the column pitch.
 MIN_HEADER_FILL_VALUES = 3
+# A label alone on its line is a row of blank cells only one row away from the label cell it is aligned with:
+# at most this many line pitches of white space between them (cell padding of a header row above it: 0.8 in
+# the bench PDFs); a section heading between two tables sits 1.8 pitches or more below the last row.
+BLANK_ROW_GAP_PITCHES = 1.25
+# Text right of such a label that overlaps its height by more than this many font sizes makes the line part of
+# a header (信息内容 between the lines of 本年收费金额 / （单位：万元）), not a row of blanks.
+BAND_SLACK_EM = 0.1
+# Lines of one cell are closer than rows: within WRAP_STEP_EM font sizes, or in a loose table within this share
+# of the line pitch (szfgs2024.pdf read without its rules: rows 24 pt apart, a cell's lines 15 pt).
+WRAP_PITCH_SHARE = 0.8
+# The heading of a sub-table (第二十条第（五）项) is no row, wherever it is placed.
+_HEADING = re.compile(r"^\s*第[一二三四五六七八九十百\d]+条")
 
 
 @dataclass
@@ -520,6 +535,91 @@ def place_columns(lines: list[Line]) -> list[Line]:
     return out
 
 
+# ---------------------------------------------------------------- rows with every value cell blank
+
+
+def _wraps(upper: Frag, lower: Frag, widest: float, pitch: float) -> bool:
+    """lower may be the next line of upper's cell: aligned with it, one wrapped line below (closer than rows
+    in a loose table), upper as wide as the widest row label aligned with it (a full line), and no item
+    number on lower."""
+    reach = min(CONTINUATION_PITCHES * pitch, max(WRAP_STEP_EM * upper.size, WRAP_PITCH_SHARE * pitch))
+    return (_aligned(upper, lower) and 0 < lower.top - upper.top <= reach
+            and upper.x1 - upper.x0 >= WRAP_FULL_SHARE * widest and not _starts_item(lower))
+
+
+def _column_neighbour(lines: list[Line], i: int, f: Frag, down: bool) -> tuple[int, Frag] | None:
+    """The nearest text cell above (below) f that shares its x-range: (its line, the cell). A value row's
+    label other than its last one (a group label: （三）不予公开) is returned too; the caller rejects it."""
+    for k in range(i + 1, len(lines)) if down else range(i - 1, -1, -1):
+        hit = next((g for g in lines[k] if not g.is_value and _overlap(f, g)), None)
+        if hit is not None:
+            return k, hit
+    return None
+
+
+def _row_step(f: Frag, g: Frag, pitch: float) -> bool:
+    """g is one row away from f: the white space between them at most BLANK_ROW_GAP_PITCHES line pitches
+    (header padding included; a section heading between two tables is further)."""
+    return max(f.top - g.bottom, g.top - f.bottom) <= BLANK_ROW_GAP_PITCHES * pitch
+
+
+def blank_rows(lines: list[Line]) -> list[Line]:
+    """A row whose value cells are all blank has no numbers on its line, only its label. Such a line gets a
+    blank cell at each value position of the nearest value row (of two as near, the one with more values;
+    place_columns then lays them on the table's columns) when:
+
+    * its label lies left of the numbers of the value rows around it, with nothing else at its height (a
+      header cell over the value columns beside it makes it a header: 信息内容 / 本年收费金额);
+    * a row's label cell, a header's label cell (信息内容) or another such row is right above or below it
+      in the same column, aligned with it (left or centred), one row away;
+    * it is between two lines of several cells (not a label's line carried over a page break) and no line of
+      numbers without a label is next to it (this line would be their label);
+    * it is no line of a wrapped label: no full label line right above it in its cell, nor is it a full line
+      that goes on in the cell below, and it is no group label's piece (the cell above or below it in its
+      column is a group label: （三）不 / 予公开).
+    """
+    valued = [i for i, line in enumerate(lines) if 0 < _n_values(line) < len(line)]  # value rows with a label
+    if not valued:
+        return lines
+    pitch = _pitch(lines)
+    own = {i: lines[i][len(lines[i]) - _n_values(lines[i]) - 1] for i in valued}  # a row's label next to its numbers
+    multi = [i for i, line in enumerate(lines) if len(line) >= 2]
+
+    def widest(g: Frag) -> float:
+        return max([h.x1 - h.x0 for h in own.values() if _aligned(g, h)] + [g.x1 - g.x0])
+
+    found: dict[int, int] = {}  # blank row line -> the value row whose positions it takes
+    grew = True
+    while grew:  # a row next to a blank row may be one too
+        grew = False
+        for i, line in enumerate(lines):
+            if i in found or len(line) != 1 or line[0].is_value or _HEADING.match(line[0].text) \
+                    or not multi or not multi[0] < i < multi[-1]:
+                continue
+            f = line[0]
+            refs = [j for j in (max((j for j in valued if j < i), default=None),
+                                min((j for j in valued if j > i), default=None)) if j is not None]
+            limit = min(min(g.x0 for g in _values_of(lines[j])) for j in refs)
+            if f.x1 > limit or any(_n_values(lines[k]) == len(lines[k]) for k in (i - 1, i + 1)):
+                continue
+            if any(g.x0 >= f.x1 and min(f.bottom, g.bottom) - max(f.top, g.top) > BAND_SLACK_EM * f.size
+                   for k, ln in enumerate(lines) if k != i for g in ln):
+                continue  # something at its height right of it: a header, not an empty row
+            sides = [n for n in (_column_neighbour(lines, i, f, False), _column_neighbour(lines, i, f, True)) if n]
+            if any(g is not own[k] for k, g in sides if k in own):
+                continue  # a group label's column
+            above = [g for k, g in sides if k < i]
+            below = [g for k, g in sides if k > i]
+            if any(_wraps(g, f, widest(g), pitch) for g in above) or any(_wraps(f, g, widest(f), pitch) for g in below):
+                continue
+            if any(_aligned(f, g) and _row_step(f, g, pitch) and (k in own or k in found or len(lines[k]) >= 2)
+                   for k, g in sides):
+                found[i] = min(refs, key=lambda j: (abs(j - i), -_n_values(lines[j])))
+                grew = True
+    return [line + [replace(g, text="", top=line[0].top, bottom=line[0].bottom) for g in _values_of(lines[found[i]])]
+            if i in found else line for i, line in enumerate(lines)]
+
+
 # ---------------------------------------------------------------- tables
 
 
@@ -538,7 +638,7 @@ def tables(lines: list[Line], page_width: float, pno: int, start: int) -> list[S
     out: list[SourceTable] = []
     for first, last in table_runs(lines, page_width):
         index = start + len(out)
-        rows = place_columns(merge_stacked(logical_rows(drop_vertical_text(lines[first:last + 1]))))
+        rows = place_columns(merge_stacked(blank_rows(logical_rows(drop_vertical_text(lines[first:last + 1])))))
         srows = [SourceRow(cells=[_cell(f, pno, index, r, c) for c, f in enumerate(line)],
                            prov=Provenance(page=pno, bbox=_union(line), table=index, row=r))
                  for r, line in enumerate(rows)]

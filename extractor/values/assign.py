@@ -17,6 +17,8 @@ from .parse import is_digit_blob, parse_value, split_unit
 SPLIT_UNIQUE_CONFIDENCE = 0.9
 # Several splits fit: the most plausible is reported, flagged for review.
 SPLIT_AMBIGUOUS_CONFIDENCE = 0.3
+# The reason on the blank cells of a row that has a label and no text in any of its value cells.
+EMPTY_ROW_REASON = "no text in this cell (the row has no value in any column)"
 
 
 @dataclass
@@ -145,4 +147,7 @@ def read_row(keys: list[str], tokens: list[ValueToken], label_score: float,
                 cells[key] = cells[key].model_copy(update={"review": True, "reason": note})
         else:
             cells[key] = _missing(f"row has {len(toks)} cells for {k} columns", prov)
+    if toks and not filled:  # the row is printed with every value cell empty
+        cells = {key: c.model_copy(update={"reason": EMPTY_ROW_REASON}) if c.source == "blank" and c.reason is None
+                 else c for key, c in cells.items()}
     return RowReading(keys, cells, [], raw, prov)

@@ -145,3 +145,89 @@ def test_top_aligned_label_continues_on_the_line_below() -> None:
     ]
     rows = texts(unruled.logical_rows(lines))
     assert [r[0] for r in rows] == ["2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”", "行政处罚", "行政强制"]
+
+
+def _active_2019(rules: list[str] | None, fees: list[str] | None) -> list[list[Frag]]:
+    """The 2019 active-disclosure sub-tables as the bench PDFs print them without rules: labels centred at
+    x 128, three value columns, each sub-table under a centred 第二十条 heading and a 信息内容 header line. A row
+    given as None is printed with its label and nothing in its value cells."""
+    cols = [247, 360, 474]
+
+    def label(text: str, top: float) -> Frag:
+        return F(text, 128 - 6 * len(text), top)
+
+    def row(text: str, top: float, values: list[str] | None) -> list[Frag]:
+        return [label(text, top)] + (vals(top, values, cols) if values else [])
+
+    def head(item: str, top: float, names: list[str]) -> list[list[Frag]]:
+        return [[F(f"第二十条第（{item}）项", 246, top)],
+                [label("信息内容", top + 24)] + [F(n, x - 40, top + 24) for n, x in zip(names, cols, strict=False)]]
+
+    return [
+        *head("一", 100, ["本年新制作数量", "本年新公开数量", "对外公开总数量"]),
+        row("规章", 148, rules),
+        row("规范性文件", 164, ["0", "5", "5"]),
+        *head("五", 188, ["上一年项目数量", "本年增/减", "处理决定数量"]),
+        row("行政许可", 236, ["3", "0", "12"]),
+        row("其他对外管理服务事项", 252, ["1", "0", "2"]),
+        *head("六", 276, ["上一年项目数量", "本年增/减", "处理决定数量"]),
+        row("行政处罚", 324, ["2", "0", "7"]),
+        row("行政强制", 340, ["0", "0", "1"]),
+        *head("八", 364, ["上一年项目数量", "本年增/减"]),
+        row("行政事业性收费", 412, fees),
+        *head("九", 436, ["采购项目数量", "采购总金额"]),
+        row("政府集中采购", 484, ["4", "12.5"]),
+    ]
+
+
+def test_row_with_every_value_cell_blank_gets_blank_cells() -> None:
+    """A row printed with its label and nothing else (bench pdf_unruled_011 / 013) keeps a cell per column,
+    as in a ruled table; the headings and header lines around it stay as they are."""
+    (table,) = unruled.tables(_active_2019(None, None), 595, 1, 0)
+    rows = [[c.text for c in r.cells] for r in table.rows]
+    assert ["规章", "", "", ""] in rows and ["行政事业性收费", "", "", ""] in rows
+    assert ["规范性文件", "0", "5", "5"] in rows
+    assert all(len(r) == 1 for r in rows if r[0].startswith("第二十条"))
+    assert all("" not in r for r in rows if r[0] == "信息内容")
+    blank = next(r for r in table.rows if r.cells[0].text == "规章")
+    assert all(c.prov.bbox is None and c.prov.col == k for k, c in enumerate(blank.cells) if k)
+    assert unruled.tables(_active_2019(["1", "2", "3"], ["0", "0"]), 595, 1, 0)[0].rows[2].cells[1].text == "1"
+
+
+def test_blank_row_reads_blank_and_an_absent_row_missing() -> None:
+    from extractor.datamodel import Document
+    from extractor.options import Options
+    from extractor.pipeline import build_report
+
+    lines = [line for line in _active_2019(None, None) if line[0].text != "行政强制"]  # a row not printed at all
+    doc = Document(name="t.pdf", format="pdf", pages=1, tables=unruled.tables(lines, 595, 1, 0))
+    rep = build_report(doc, Options(template="2019"))
+    for key in ["active.rules.new_made", "active.rules.total_published", "active.fees.prev_items", "active.fees.change"]:
+        c = rep.cells[key]
+        assert (c.value, c.source, c.review) == (None, "blank", False) and "no text" in (c.reason or "")
+    assert rep.cells["active.normative_docs.new_published"].value == 5
+    gone = rep.cells["active.enforcement.decisions"]
+    assert (gone.source, gone.reason) == ("missing", "row not found in the document")
+
+
+def test_label_lines_that_are_no_blank_rows_stay_alone() -> None:
+    """Pieces of wrapped labels (over a page break, around numbers, of a group label), a header cell alone
+    on its line and a section heading between two tables get no blank cells."""
+    lines = [
+        [F("确", 168, 70)],  # the end of a label from the page before
+        [F("1.信访举报投诉类申请", 176, 84)] + vals(84, ["0"] * 7),
+        [F("（五）不予", 103, 100)] + [F("3.要求提供公开出版物", 176, 100)] + vals(100, ["1"] * 7),
+        [F("处理", 119, 116)],  # the group label's second line
+        [F("4.无正当理由大量反复申", 168, 132)] + vals(132, ["2"] * 7),
+        [F("请", 168, 148)],
+        [F("行政强制", 128, 180), F("0", 360, 180)],
+        [F("本年收费金额", 320, 196)],
+        [F("信息内容", 104, 204)],  # its header cell is half a line above it
+        [F("（单位：万元）", 314, 212)],
+        [F("行政事业性收费", 86, 228), F("0", 360, 228)],
+        [F("三、收到和处理政府信息公开申请情况", 86, 276)],
+        [F("（本列数据的勾稽关系为：第一项加第二项之和）", 69, 320), F("自然人", 305, 320), F("商业企业", 339, 320)],
+        [F("一、本年新收政府信息公开申请数量", 69, 344)] + vals(344, ["3"] * 7),
+    ]
+    out = unruled.blank_rows(lines)
+    assert out == lines
