@@ -1,25 +1,31 @@
 """Scanned pages: images and image-only PDF pages, read by an OCR engine (extractor.ocr).
 
 Contract: ``load_image(raw, options)`` and ``load_pdf_pages(raw, options)`` -> Document with ``words``
-(the OCR records), ``tables`` (rows rebuilt from the words' geometry) and ``lines`` (each OCR line's text,
-for title, year and organ). Word boxes are in the page's own units: PDF points for PDF pages (the render
-scale is undone), pixels for images.
+(the OCR records), ``tables`` and ``lines`` (each table row's text in reading order, for title, year and
+organ). Word boxes are in the page's own units: PDF points for PDF pages (the render scale is undone),
+pixels for images.
+
+Tables: a page whose ruling lines make table grids that hold nearly all its numbers
+(``tables.ruling``) gives one ``grid`` table per grid, cells cut by the rules; the words outside the
+grids (title, prose) and every page without such grids go through ``tables.geometry.words_to_rows``
+(``stream`` tables: lines and cells clustered from the boxes). Tables are in page order, top to bottom.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
-from ..datamodel import Document, Format, Provenance, SourceTable, TextLine, Word
+from ..datamodel import Document, Format, Provenance, SourceRow, SourceTable, TextLine, Word
 from ..errors import CorruptDocumentError, LimitExceededError, MissingDependencyError
 from ..ingest import RawInput
 from ..ocr import get_engine
 from ..options import Options
 from ..tables.geometry import words_to_rows
+from ..tables.ruling import GridTable, ruled_page
 
 
 def _pil() -> Any:
@@ -109,6 +115,17 @@ def drop_seal_ink(img: np.ndarray) -> np.ndarray:
     return np.stack([red, red, red], axis=-1)
 
 
+def seal_cover(mask: np.ndarray, factor: float) -> Callable[[float, float], bool]:
+    """``hidden(x, y)`` for a page's seal mask: whether a point (page units; ``factor`` page units per
+    pixel) lies under the seal or within SEAL_REACH blocks of its ink."""
+    def hidden(x: float, y: float) -> bool:
+        i, j = int(y / factor) // MASK_BLOCK, int(x / factor) // MASK_BLOCK
+        r = SEAL_REACH
+        return bool(mask[max(0, i - r): i + r + 1, max(0, j - r): j + r + 1].any())
+
+    return hidden
+
+
 def _under_stamp(words: list[Word], mask: np.ndarray | None) -> list[Word]:
     """Words overlapping a seal lose half their confidence (seal strokes read as digits, digits lost); short
     text with no digit there is the seal's own lettering (the body's name around its rim) and is dropped."""
@@ -135,11 +152,42 @@ def _scaled(words: list[Word], factor: float) -> list[Word]:
     return out
 
 
+def _page_tables(img: np.ndarray, words: list[Word], pno: int, factor: float,
+                 hidden: Callable[[float, float], bool] | None) -> list[SourceTable]:
+    """The page's grids (when they hold the page's numbers) with the rest of its words as stream rows
+    between them, top to bottom; else the whole page as one stream table."""
+    ruled = ruled_page(img, words, pno, factor, hidden) if words else None
+    if ruled is None or not ruled.usable:
+        return [SourceTable(rows=words_to_rows(words, pno, hidden), kind="stream", prov=Provenance(page=pno))]
+    grids = [g for g in ruled.tables if g.rows]
+    parts: list[list[SourceRow]] = [[] for _ in range(len(grids) + 1)]
+    y = 0.0
+    for row in words_to_rows(ruled.outside, pno, hidden):
+        y = _row_y(row, y)
+        parts[sum(g.bbox[1] < y for g in grids)].append(row)
+    out = []
+    for i, rows in enumerate(parts):
+        if rows:
+            out.append(SourceTable(rows=rows, kind="stream", prov=Provenance(page=pno)))
+        if i < len(grids):
+            out.append(_grid_table(grids[i], pno))
+    return out
+
+
+def _row_y(row: SourceRow, prev: float) -> float:
+    """A stream row's vertical centre on the page (a row whose cells have no box is where the last was)."""
+    ys = [(c.prov.bbox[1] + c.prov.bbox[3]) / 2 for c in row.cells if c.prov.bbox]
+    return sum(ys) / len(ys) if ys else prev
+
+
+def _grid_table(g: GridTable, pno: int) -> SourceTable:
+    return SourceTable(rows=g.rows, kind="grid", prov=Provenance(page=pno, bbox=g.bbox))
+
+
 def _ocr(images: Iterator[np.ndarray], raw: RawInput, options: Options, fmt: Format, factor: float) -> Document:
     engine = get_engine(options.ocr_engine)
     words: list[Word] = []
     tables: list[SourceTable] = []
-    lines: list[TextLine] = []
     pages = 0
     for pno, img in enumerate(images, 1):
         pages = pno
@@ -148,15 +196,10 @@ def _ocr(images: Iterator[np.ndarray], raw: RawInput, options: Options, fmt: For
             img = drop_seal_ink(img)
         page_words = _scaled(_under_stamp(engine.recognize(img, pno), mask), factor)
         words.extend(page_words)
-        hidden = None
-        if mask is not None:
-            def hidden(x: float, y: float, m: np.ndarray = mask) -> bool:
-                i, j = int(y / factor) // MASK_BLOCK, int(x / factor) // MASK_BLOCK
-                r = SEAL_REACH
-                return bool(m[max(0, i - r): i + r + 1, max(0, j - r): j + r + 1].any())
-        rows = words_to_rows(page_words, pno, hidden)
-        tables.append(SourceTable(rows=rows, kind="stream", prov=Provenance(page=pno)))
-        lines.extend(TextLine(text=" ".join(c.text for c in r.cells), prov=r.prov) for r in rows)
+        hidden = seal_cover(mask, factor) if mask is not None else None
+        tables.extend(_page_tables(img, page_words, pno, factor, hidden))
+    tables = [t.model_copy(update={"prov": t.prov.model_copy(update={"table": i})}) for i, t in enumerate(tables)]
+    lines = [TextLine(text=" ".join(c.text for c in r.cells), prov=r.prov) for t in tables for r in t.rows]
     return Document(name=raw.name, format=fmt, pages=pages, words=words, tables=tables,
                     lines=lines, ocr_engine=engine.name)
 
