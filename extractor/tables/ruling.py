@@ -7,21 +7,32 @@ Contract: ``ruled_page(image, words, page, factor, hidden) -> RuledPage``. ``ima
 go on to ``geometry.words_to_rows``) and the share of the page's numbers that lie inside a grid, which
 decides whether the page is read by its grid at all (``RuledPage.usable``).
 
-1. Deskew: the page is rotated by the angle of the OCR text lines (``geometry.skew_angle``), the angle left
-   over is measured on the long horizontal rules and the page rotated again when it is above
-   ``RESIDUAL_DEG``. All geometry below is in this upright frame.
-2. Lines: ink (darker than the paper around it), then morphological opening with a long thin kernel along each direction
-   (``LINE_LEN`` box heights: longer than any stroke of a character, shorter than a rule across a cell).
-3. Grids: collinear pieces of rule join into lines; horizontal and vertical lines that cross form one
-   table; their positions cut it into elementary cells, and two neighbouring elementary cells with no rule
-   between them are one (merged) cell.
+1. Deskew: the page is turned by the angle of the OCR text lines (``geometry.skew_angle``) plus the angle
+   the long horizontal rules still show then (measured on the page at half size; OCR boxes give the angle
+   to a few tenths of a degree only, which is 10 px across a table). All geometry below is in this upright
+   frame; cells' boxes go back to page units.
+2. Lines: ink from a mean-based adaptive threshold, opened with long thin kernels (``LINE_LEN`` box
+   heights across, ``SHORT_LEN`` up: longer than a stroke of a character). A horizontal rule piece is
+   followed along the faint ink (darker than the paper around it) where it fades beside dark text.
+   A vertical piece is a rule when it starts at a horizontal rule and is long, runs across one to a third,
+   or continues such a rule: a stroke of a character in a tight band can touch both rules of its band.
+   Under a seal, a piece must be long and end at rules, or continue a rule seen outside the seal (the
+   seal's rim is upright for a few box heights where it is leftmost or rightmost).
+3. Grids: collinear pieces make rules; horizontal and vertical rules that cross form one table; their
+   positions cut it into elementary cells, and two neighbouring elementary cells with no rule between
+   them are one (merged) cell.
 4. Each word goes to the cell holding its centre. A row of the output is one band between two horizontal
    rules: its cells left to right (label cells, then value cells); a cell merged over several bands is
    given in its top band only (as text-layer PDFs give it), an empty cell is ``""`` with the scan
-   conventions of ``geometry``: confidence ``BLANK_CONFIDENCE``, ``HIDDEN_CONFIDENCE`` under a seal.
+   conventions of ``geometry`` (confidence ``BLANK_CONFIDENCE``; ``HIDDEN_CONFIDENCE`` under a seal,
+   where the seal's lettering read into a value cell, "人0", is dropped as well).
+5. A page is read by its grids (``usable``) when they hold ``MIN_NUMERIC_COVER`` of its numbers and no
+   cell holds numbers on two lines (a horizontal rule the grid missed: two rows' values in one row).
 
-Vertical rules shorter than ``LINE_LEN`` box heights (a rule across one band only) are not seen: the
-cells on both sides read as one, with their numbers space-separated, as two values.
+A vertical rule across one band only that continues no other rule is not seen: the cells on both sides
+read as one, their numbers space-separated (two values). Tables split over pages come out as one grid
+per page, in order; a row broken by the page end is joined by the template-aware matching
+(``matching.align.merge_fragments``), which knows the labels.
 """
 
 from __future__ import annotations
@@ -51,7 +62,7 @@ SHORT_LEN = 0.8
 # ... an end of such a piece lies at most this many pixels past the middle of the horizontal rule it
 # starts from (the crossing pixels are ink of both rules; a stroke stops a gap short of the rule).
 END_REACH = 1.0
-# A rule is thinner than this share of a box height (thicker runs are filled areas or bold glyphs).
+# A rule is thinner than this share of a box height (thicker runs are filled areas).
 MAX_THICKNESS = 0.5
 # Faint ink: pixels this many grey levels darker than the paper around them (the brightest pixel within
 # PAPER_WIN box heights). Faint rules of q30 JPEG scans beside dark text are 35+ levels under the paper;
@@ -60,18 +71,17 @@ INK_DARKNESS = 30
 PAPER_WIN = 0.6
 # ... and a rule piece is lengthened along it across gaps of up to this many pixels.
 FAINT_GAP = 2
-# Adaptive threshold (vertical rules): neighbourhood of this many box heights, and how much darker than
-# its mean a pixel must be (grey levels).
+# Adaptive threshold: neighbourhood of this many box heights, and how much darker than its mean a pixel
+# must be (grey levels).
 THRESH_BLOCK = 1.0
 THRESH_C = 12
-# Rule pieces at one position within this many pixels (in box heights) are one line; pieces of a line
-# with a gap below GAP_JOIN box heights are one piece (noise breaks a rule, a merged cell leaves a gap of a
-# whole cell).
+# Rule pieces at one position within this many box heights are one rule; pieces of a rule with a gap
+# below GAP_JOIN box heights are one span (noise breaks a rule; a merged cell leaves a gap of a whole cell).
 POS_TOL = 0.25
 GAP_JOIN = 0.5
 # A one-band vertical piece continues a rule at most this many box heights above or below it.
 CONTINUE_GAP = 3.0
-# Rotate again when the rules still lean by more than this (degrees) after the text-line deskew.
+# The rules' own lean is corrected when it is more than this (degrees) after the text-line deskew.
 RESIDUAL_DEG = 0.08
 # A rule counts as the boundary between two elementary cells when it covers this share of their edge.
 EDGE_COVER = 0.5
@@ -84,6 +94,10 @@ SEAL_TEXT_MAX = 4
 # A grid needs this many bands and columns to be a table.
 MIN_ROWS = 2
 MIN_COLS = 3
+# The box height of the numbers sets the scale when a page has this many of them.
+MIN_UNIT_WORDS = 5
+# Numbers in one cell more than this many box heights apart (centres) are on two lines.
+STACKED_LINES = 0.6
 # A page is read by its grids when this share of its numbers (OCR words that parse as one) lie in them.
 MIN_NUMERIC_COVER = 0.9
 
@@ -186,6 +200,7 @@ class RuledPage:
     outside: list[Word] = field(default_factory=list)
     numbers: int = 0  # words of the page that parse as a number
     numbers_inside: int = 0  # ... of them inside a grid
+    stacked: int = 0  # grid cells holding numbers on two lines (a horizontal rule the grid missed)
     angle: float = 0.0
 
     @property
@@ -194,7 +209,8 @@ class RuledPage:
 
     @property
     def usable(self) -> bool:
-        return bool(self.tables) and self.numbers > 0 and self.cover >= MIN_NUMERIC_COVER
+        """Read the page by its grids: they hold MIN_NUMERIC_COVER of its numbers, and no cell two rows'."""
+        return bool(self.tables) and self.numbers > 0 and self.cover >= MIN_NUMERIC_COVER and not self.stacked
 
 
 # ---------------------------------------------------------------- lines
@@ -595,7 +611,7 @@ def ruled_page(img: np.ndarray, words: list[Word], page: int, factor: float = 1.
     boxed = [w for w in words if w.prov.bbox is not None and w.text.strip()]
     if not boxed or importlib.util.find_spec("cv2") is None:  # no OpenCV: the page is read as a stream
         return RuledPage(outside=list(words))
-    unit = median((w.prov.bbox[3] - w.prov.bbox[1]) / factor for w in boxed if w.prov.bbox)
+    unit = _unit(boxed, factor)
     angle = skew_angle(boxed)
     sealed = None
     if hidden is not None:
@@ -614,11 +630,26 @@ def ruled_page(img: np.ndarray, words: list[Word], page: int, factor: float = 1.
         gi, k, p = spot
         placed[gi].setdefault(k, []).append(p)
         out.numbers_inside += num
+    out.stacked = sum(_stacked(ps) for pl in placed for ps in pl.values())
     pager = _Pager(frame, factor)
     for g, pl in zip(grids, placed, strict=True):
         bbox = pager.box(g.xs[0], g.ys[0], g.xs[-1], g.ys[-1])
         out.tables.append(GridTable(_grid_rows(g, pl, page, pager, hidden), bbox, g.shape))
     return out
+
+
+def _unit(words: list[Word], factor: float) -> float:
+    """The scale of the page's table print in pixels: the median box height of its numbers (a large title
+    would stretch a median over all words), or of all words where there are few numbers."""
+    nums = [w for w in words if _is_number(w.text)]
+    pool = nums if len(nums) >= MIN_UNIT_WORDS else words
+    return median((w.prov.bbox[3] - w.prov.bbox[1]) / factor for w in pool if w.prov.bbox)
+
+
+def _stacked(placed: list[_Placed]) -> bool:
+    """Numbers one above the other in one cell: two rows' values, the rule between them not seen."""
+    ys = sorted(p.y for p in placed if _is_number(p.word.text))
+    return len(ys) > 1 and ys[-1] - ys[0] > STACKED_LINES * median(p.h for p in placed)
 
 
 def _spot(w: Word, grids: list[Grid], frame: _Frame, factor: float) -> tuple[int, int, _Placed] | None:

@@ -70,17 +70,21 @@ def word(text: str, cx: float, cy: float, angle: float) -> Word:
                 confidence=0.97, engine="test")
 
 
-def page(angle: float = 2.0, seal: bool = True, rules: bool = True) -> tuple[np.ndarray, list[Word]]:
+def page(angle: float = 2.0, seal: bool = True, rules: bool = True,
+         lost_rule: bool = False) -> tuple[np.ndarray, list[Word]]:
     """A page with the table drawn upright, then turned by ``angle`` (the OCR angle convention: a text
     line going down to the right is positive), a red seal stamped over part of it, and the words OCR
-    would give (title and prose above and below the table included)."""
+    would give (title and prose above and below the table included). ``lost_rule``: the rule between the
+    value cells of bands 3 and 4 is not drawn."""
     img = Image.new("L", (1400, 800), 255)
     d = ImageDraw.Draw(img)
     font = ImageFont.load_default(size=20)
     words: list[Word] = []
     for r0, r1, c0, c1, text in merged_cells():
         x0, y0, x1, y1 = COLS[c0], ROWS[r0], COLS[c1], ROWS[r1]
-        if rules:
+        if rules and lost_rule and r0 in (3, 4) and c0 >= 2:
+            d.rectangle((x0, ROWS[3], x1, ROWS[5]), outline=0, width=2)
+        elif rules:
             d.rectangle((x0, y0, x1, y1), outline=0, width=2)
         if not text:
             continue
@@ -107,8 +111,8 @@ def page(angle: float = 2.0, seal: bool = True, rules: bool = True) -> tuple[np.
     return rgb, words
 
 
-def read(angle: float = 2.0, seal: bool = True, rules: bool = True):
-    img, words = page(angle, seal, rules)
+def read(angle: float = 2.0, seal: bool = True, rules: bool = True, lost_rule: bool = False):
+    img, words = page(angle, seal, rules, lost_rule)
     mask = scan.stamp_mask(img)
     hidden = None
     if mask is not None:
@@ -166,6 +170,12 @@ def test_words_outside_the_grid_are_left_for_line_clustering() -> None:
 def test_page_without_rules_is_not_read_by_a_grid() -> None:
     ruled = read(1.0, seal=False, rules=False)
     assert not ruled.tables and not ruled.usable
+
+
+def test_grid_that_puts_two_rows_numbers_in_one_cell_is_not_used() -> None:
+    ruled = read(1.0, seal=False, lost_rule=True)
+    assert ruled.tables and ruled.cover == 1.0
+    assert ruled.stacked == 5 and not ruled.usable  # the five value cells of band 3 that hold a number
 
 
 class _Engine:
