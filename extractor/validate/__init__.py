@@ -128,14 +128,17 @@ def _components(amb: list[RowReading], identities: Iterable[Identity]) -> list[t
             for root, rows in groups.items()]
 
 
-def _joint_optimum(amb: list[RowReading], values: dict[str, Number | None], t: Template) -> list[list[Split]]:
+Decision = tuple[list[Split], str]  # one row's remaining splits, the one kept first; what decided them
+
+
+def _joint_optimum(amb: list[RowReading], values: dict[str, Number | None], t: Template) -> list[Decision]:
     """For each ambiguous row, the splits that appear in some combination maximising the identities that
     hold, decided per group of rows linked by identities."""
-    out: list[list[Split]] = [[] for _ in amb]
+    out: list[Decision] = [([], "") for _ in amb]
     for rows, identities in _components(amb, t.identities):
         if not identities:  # nothing decides between this row's splits
             for i in rows:
-                out[i] = list(amb[i].alternatives)
+                out[i] = (list(amb[i].alternatives), "no identity of the table involves this row; most plausible kept")
             continue
         for i, opts in zip(rows, _group_optimum([amb[i] for i in rows], values, identities), strict=True):
             out[i] = opts
@@ -143,7 +146,7 @@ def _joint_optimum(amb: list[RowReading], values: dict[str, Number | None], t: T
 
 
 def _group_optimum(amb: list[RowReading], values: dict[str, Number | None],
-                   identities: list[Identity]) -> list[list[Split]]:
+                   identities: list[Identity]) -> list[Decision]:
     """Exhaustive over the product of alternatives up to MAX_COMBINATIONS; above it, the combinations under
     which every identity holds (``joint.consistent_splits``), else coordinate ascent."""
     sizes = [len(r.alternatives) for r in amb]
@@ -160,14 +163,19 @@ def _group_optimum(amb: list[RowReading], values: dict[str, Number | None],
                 best_score, best_combos = sc, [combo]
             elif sc == best_score:
                 best_combos.append(combo)
-        return [[c[i] for c in best_combos] for i in range(len(amb))]
+        how = "the table's identities" if best_score > 0 else "no identity holds under any split; most plausible kept"
+        return [(_ranked({c[i] for c in best_combos}, r), how) for i, r in enumerate(amb)]
     joint = consistent_splits([r.keys for r in amb], [r.alternatives for r in amb], values, identities)
     if joint.solutions:
-        found = [[sol[i] for sol in joint.solutions] for i in range(len(amb))]
+        found = [_ranked({sol[i] for sol in joint.solutions}, r) for i, r in enumerate(amb)]
         if joint.complete:
-            return found
-        # the search stopped early: other consistent combinations may exist, so nothing is settled
-        return [f + [a for a in r.alternatives if a not in f] for r, f in zip(amb, found, strict=True)]
+            return [(f, "the table's identities") for f in found]
+        # the search stopped early: other consistent combinations may exist, so nothing is settled; the
+        # combinations found to satisfy every identity come first
+        first = joint.solutions[0]
+        return [([first[i]] + [a for a in r.alternatives if a != first[i]],
+                 "search stopped before all combinations were seen; the first under which every identity holds kept")
+                for i, r in enumerate(amb)]
     # no combination makes every identity hold (the document itself is inconsistent): most identities
     chosen = [r.alternatives[0] for r in amb]
     for _ in range(3):
@@ -179,7 +187,14 @@ def _group_optimum(amb: list[RowReading], values: dict[str, Number | None],
             top = max(sc for sc, _ in scored)
             chosen[i] = next(a for sc, a in scored if sc == top)
             values.update(zip(r.keys, chosen[i], strict=True))
-    return [[c] + [a for a in r.alternatives if a != c] for r, c in zip(amb, chosen, strict=True)]
+    return [([c] + [a for a in r.alternatives if a != c],
+             "no combination satisfies every identity; the one found to satisfy the most kept")
+            for r, c in zip(amb, chosen, strict=True)]
+
+
+def _ranked(opts: set[Split], r: RowReading) -> list[Split]:
+    """Equally good splits in the reading's plausibility order."""
+    return sorted(opts, key=r.alternatives.index)
 
 
 def _possible(keys: list[str], split: Split) -> bool:
@@ -199,36 +214,34 @@ def resolve_alternatives(readings: list[RowReading], cells: dict[str, Cell], t: 
         if possible and len(possible) < len(r.alternatives):
             n_fit = len(r.alternatives)
             r.alternatives = possible
-            if len(possible) == 1:
-                for k, v in zip(r.keys, possible[0], strict=True):
-                    cells[k] = cells[k].model_copy(update={"value": v})
-                _mark_split(r, possible, n_fit, cells, "no negative count (上一年 + 本年增/减 ≥ 0)")
+            _mark_split(r, possible, n_fit, cells, "no negative count (上一年 + 本年增/减 ≥ 0)")
     amb = [r for r in readings if len(r.alternatives) > 1]
     if not amb:
         return
     values = {k: c.value for k, c in cells.items()}
-    optimal = _joint_optimum(amb, values, t)
-    for r, opts in zip(amb, optimal, strict=True):
-        uniq = sorted(set(opts), key=r.alternatives.index)  # keep plausibility order
-        for k, v in zip(r.keys, uniq[0], strict=True):
-            cells[k] = cells[k].model_copy(update={"value": v})
+    for r, (opts, how) in zip(amb, _joint_optimum(amb, values, t), strict=True):
         n_fit = len(r.alternatives)
-        r.alternatives = uniq
-        _mark_split(r, uniq, n_fit, cells)
+        r.alternatives = opts
+        _mark_split(r, opts, n_fit, cells, how)
 
 
-def _mark_split(r: RowReading, best: list[Split], n_fit: int, cells: dict[str, Cell],
-                decided_by: str = "the table's identities") -> None:
+def _mark_split(r: RowReading, options: list[Split], n_fit: int, cells: dict[str, Cell], decided_by: str) -> None:
+    """The row's cells take ``options[0]``; a column on which every remaining split agrees is settled (not
+    ambiguous, not flagged), the others stay ambiguous with the remaining splits as candidates."""
     for i, k in enumerate(r.keys):
-        differs = len({a[i] for a in best}) > 1
-        if len(best) == 1:
-            reason = f"glued digits: {n_fit} splits fit the row; {decided_by} chose this one"
-            cells[k] = cells[k].model_copy(update={"ambiguous": False, "review": False, "candidates": None,
-                                                   "confidence": SPLIT_UNIQUE_CONFIDENCE - 0.1, "reason": reason})
-        elif differs:
-            cells[k] = cells[k].model_copy(update={
-                "ambiguous": True, "review": True, "candidates": [list(a) for a in best[:10]],
-                "reason": f"glued digits: {len(best)} splits fit the row and the identities; most plausible kept"})
+        c = cells[k]
+        if len({a[i] for a in options}) == 1:
+            why = (f"{decided_by} chose this one" if len(options) == 1
+                   else f"the {len(options)} splits left ({decided_by}) agree here")
+            cells[k] = c.model_copy(update={
+                "value": options[0][i], "ambiguous": False, "review": False, "candidates": None,
+                "confidence": SPLIT_UNIQUE_CONFIDENCE - 0.1, "reason": f"glued digits: {n_fit} splits fit the row; {why}"})
+        else:
+            cells[k] = c.model_copy(update={
+                "value": options[0][i], "ambiguous": True, "review": True,
+                "confidence": min(c.confidence, FAILED_CHECK_CONFIDENCE),
+                "candidates": [list(a) for a in options[:10]],
+                "reason": f"glued digits: {len(options)} of {n_fit} splits that fit the row remain; {decided_by}"})
 
 
 def infer_mixed_form(cells: dict[str, Cell], t: Template, assigned: set[str]) -> list[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import random
 
+from extractor.datamodel import Cell
 from extractor.templates import Identity
 from extractor.validate.joint import consistent_splits
 
@@ -103,3 +104,54 @@ def test_a_split_that_removes_more_items_than_there_were_is_dropped() -> None:
     resolve_alternatives([rd], cells, T())  # type: ignore[arg-type]
     assert [cells[k].value for k in keys] == [245, -48, 27111]
     assert not cells[keys[1]].review and "本年增/减" in (cells[keys[1]].reason or "")
+
+
+def _one_cell_rows(n: int) -> tuple[list, dict]:
+    from extractor.datamodel import Cell
+    from extractor.values.assign import RowReading
+
+    readings = [RowReading(keys=[f"x{i}"], cells={}, alternatives=[(0,), (1,)]) for i in range(n)]
+    cells = {f"x{i}": Cell(value=0, source="split", confidence=0.3, review=True, ambiguous=True) for i in range(n)}
+    return readings, cells
+
+
+def test_coordinate_ascent_keeps_what_it_chose() -> None:
+    """13 rows (8,192 combinations: no exhaustive search) and a contradictory identity, so no combination
+    satisfies all: the combination satisfying the most (every x = 1) is kept, and flagged as such."""
+    from extractor.validate import resolve_alternatives
+
+    readings, cells = _one_cell_rows(13)
+    cells["t"] = Cell(value=13, source="read", confidence=1.0)
+    cells["two"] = Cell(value=2, source="read", confidence=1.0)
+    ones = [Identity(f"one{i}", "", (f"x{i}",), ("one",)) for i in range(13)]
+
+    class T:
+        identities = [*ones, Identity("sum", "", ("t",), tuple(f"x{i}" for i in range(13))),
+                      Identity("bad", "", ("x0",), ("two",))]
+
+    cells["one"] = Cell(value=1, source="read", confidence=1.0)
+    resolve_alternatives(readings, cells, T())  # type: ignore[arg-type]
+    assert [cells[f"x{i}"].value for i in range(13)] == [1] * 13
+    assert all(cells[f"x{i}"].review for i in range(13))
+    assert "satisfy the most" in (cells["x5"].reason or "")
+
+
+def test_settled_columns_lose_their_flag_and_stale_candidates() -> None:
+    """Splits (2,1), (1,2), (1,3) and the identity a = 1: column a is settled at 1 (not flagged), column b
+    stays ambiguous between 2 and 3 only."""
+    from extractor.datamodel import Cell
+    from extractor.validate import resolve_alternatives
+    from extractor.values.assign import RowReading
+
+    rd = RowReading(keys=["r.a", "r.b"], cells={}, alternatives=[(2, 1), (1, 2), (1, 3)])
+    cells = {"r.a": Cell(value=2, source="split", confidence=0.3, review=True, ambiguous=True),
+             "r.b": Cell(value=1, source="split", confidence=0.3, review=True, ambiguous=True),
+             "one": Cell(value=1, source="read", confidence=1.0)}
+
+    class T:
+        identities = [Identity("a", "", ("r.a",), ("one",))]
+
+    resolve_alternatives([rd], cells, T())  # type: ignore[arg-type]
+    a, b = cells["r.a"], cells["r.b"]
+    assert a.value == 1 and not a.review and not a.ambiguous and a.candidates is None
+    assert b.value == 2 and b.review and b.ambiguous and b.candidates == [[1, 2], [1, 3]]
