@@ -24,7 +24,15 @@ _NUMBER = re.compile(r"(?<![\d.])(\d{1,9})\s*(余|多)?\s*(件|条|起|个|项|�
 _SENTENCE = re.compile(r"[^。；;!！?？\n]+[。；;!！?？]?")
 _CLAUSE = re.compile(r"([，,（）()、：:])")
 # "未收到…申请", "没有发生…行政复议": the clause (and the rest of its 、 list) states none.
-_NONE = re.compile(r"(?:未|没有|无)(?:收到|受理|接到|接收|发生|出现)")
+# The negated verb must take the request or case itself as object: "逾期未收到答复的申请人", "未收到补正材料"
+# speak of something else.
+_NONE = re.compile(r"(?:未|没有|无)(?:收到|受理|接到|接收|发生|出现)(?!答复|回复|补正|反馈|材料|回函|通知|告知|意见)")
+
+
+def _of_applicant(rest: str) -> bool:
+    """The first 申请 after the negated verb is 申请人: "未收到申请人补正材料" is about the applicant."""
+    at = rest.find("申请")
+    return at >= 0 and rest[at + 2: at + 3] == "人"
 
 Values = dict[str, Number | None]
 
@@ -118,7 +126,9 @@ def narrative_checks(lines: list[TextLine], cells: dict[str, Cell], t: Template)
         parts = _CLAUSE.split(sentence)
         for i in range(0, len(parts), 2):
             clause = parts[i]
-            none = bool(_NONE.search(clause)) or (none and i > 0 and parts[i - 1] == "、")
+            neg = _NONE.search(clause)
+            none = (neg is not None and not _of_applicant(clause[neg.end():])) \
+                or (none and i > 0 and parts[i - 1] == "、")
             topic, group = _topic(clause, group)
             if topic is None:
                 continue

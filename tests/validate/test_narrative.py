@@ -66,3 +66,14 @@ def test_prose_about_another_body_is_a_reported_mismatch() -> None:
     rep = extract(REAL / "docs" / "hzq2024_working.pdf")
     (fail,) = [c for c in narrative(rep) if c.status == "fail"]
     assert (fail.lhs, fail.rhs) == (17, 95) and "区政府办" in (fail.sentence or "")
+
+
+@pytest.mark.parametrize("sentence", ["对逾期未收到答复的申请人，我局及时电话回复。",
+                                      "本机关未收到申请人补正材料的申请均已按规定处理。"])
+def test_a_negation_about_something_else_states_no_count(sentence: str) -> None:
+    """"未收到答复的申请人" and "未收到申请人补正材料" say nothing about how many requests came in."""
+    text = _pdf_text(SZ)
+    at = text.index("五、存在的主要问题")
+    rep = extract(text[:at] + sentence + "\n" + text[at:])
+    assert not any(c.status == "fail" for c in narrative(rep))
+    assert not any(sentence[:8] in (c.sentence or "") for c in narrative(rep))
