@@ -36,6 +36,8 @@ HEADER_LINES = 4
 # header boxes of one column centre within HEADER_CLUSTER spacings of each other.
 HEADER_MAX_WIDTH = 1.5
 HEADER_CLUSTER = 0.35
+# Header text stacked one or two characters a line ("计", "他结果") is at most this long; row labels are longer.
+HEADER_FRAGMENT_MAX = 3
 # A number belongs to a column when its centre is within this share of the column spacing, and within
 # this many box heights, of the column centre.
 COLUMN_TOL_SHARE = 0.45
@@ -151,13 +153,23 @@ class _Row:
     h: float
     boxes: list[tuple[str, float, float]] = field(default_factory=list)  # each OCR box's text, x0, x1
     cy: float = 0.0  # deskewed y-centre
+    columns: list[float] | None = None  # the columns its values were placed in (blank cells filled)
+
+    def value_columns(self) -> list[float]:
+        """x-centres of the row's value columns: those it was filled in, else its numbers'."""
+        return self.columns if self.columns is not None else [self.xs[k] for k in self.numeric()]
 
     def numeric(self) -> list[int]:
-        """The cells holding numbers. Signed numbers occur only in the 本年增/减 column, beside unsigned
-        ones; a line whose only numbers are signed is header text misread ("计" of a vertical 总计 read
-        as "+1")."""
+        """The cells holding numbers. Signed numbers occur only in the 本年增/减 column; a line whose only
+        numbers are signed and whose only text is header fragments is header text misread ("计" of a vertical
+        总计 read as "+1")."""
         num = [i for i, c in enumerate(self.cells) if _is_number(c.text)]
-        return num if any(not _signed(self.cells[i].text) for i in num) else []
+        if num and all(_signed(self.cells[i].text) for i in num):
+            # a row label (行政许可 with a blank 上一年) is longer than the fragments of a stacked header
+            labels = [c.text for i, c in enumerate(self.cells) if i not in num and c.text.strip()]
+            if all(len(t.strip()) <= HEADER_FRAGMENT_MAX for t in labels):
+                return []
+        return num
 
 
 def _columns(xs: list[float], tol: float) -> list[float]:
@@ -178,11 +190,10 @@ def _templates_for(rows: list[_Row], i: int) -> Iterator[list[float]]:
     missed between them put back; the header's extent cut into columns as wide as the row's spacing."""
     n = len(rows[i].numeric())
     lo, hi = max(0, i - COLUMN_WINDOW), min(len(rows), i + COLUMN_WINDOW + 1)
-    best = max((len(rows[j].numeric()) for j in range(lo, hi)), default=0)
+    best = max((len(rows[j].value_columns()) for j in range(lo, hi)), default=0)
     if best > n:
-        j = min((j for j in range(lo, hi) if len(rows[j].numeric()) == best), key=lambda j: abs(j - i))
-        yield [rows[j].xs[k] for k in rows[j].numeric()]
-        return
+        j = min((j for j in range(lo, hi) if len(rows[j].value_columns()) == best), key=lambda j: abs(j - i))
+        yield rows[j].value_columns()
     xs = [rows[i].xs[k] for k in rows[i].numeric()]
     if len(xs) < 2:
         return
@@ -254,7 +265,8 @@ def _fill_blanks(rows: list[_Row], page: int, angle: float = 0.0,
                 continue
             r.cells = r.cells[:num[0]] + [r.cells[hit[c]] if c in hit else _empty(cols[c], r.cy, page, angle, hidden)
                                           for c in range(len(cols))] + r.cells[num[-1] + 1:]
-            r.xs = [0.0] * len(r.cells)
+            r.xs = r.xs[:num[0]] + list(cols) + r.xs[num[-1] + 1:]
+            r.columns = list(cols)  # a later row may take this one's columns
             break
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .._text import WS, nfkc
 from ..datamodel import Provenance, RowCandidate, SourceCell, SourceRow, ValueToken
-from ..values.parse import parse_value
+from ..values.parse import parse_value, strip_edge_glyphs
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # label text, then digits (optionally signed, several signed groups) to the end of the cell
@@ -66,6 +66,8 @@ def _split_cell(cell: SourceCell) -> list[_Piece]:
         return [_Piece("empty", "", cell)]
     if parse_value(text).kind != "text":
         return [_Piece("value", text, cell)]
+    if cell.confidence < 1.0 and strip_edge_glyphs(text) is not None:
+        return [_Piece("value", text, cell)]  # OCR: a stray glyph beside the digits ("人0"); the reader says so
     parts = WS.split(text)
     if len(parts) > 1 and all(parse_value(t).kind != "text" for t in parts):
         return [_Piece("value", t, cell) for t in parts]

@@ -551,8 +551,7 @@ def _without_seal_text(placed: list[_Placed], hidden: Callable[[float, float], b
         if len(p.word.text.strip()) - len(rest) > SEAL_TEXT_MAX:
             out.append(p)
         elif rest and _is_number(rest):
-            w = p.word.model_copy(update={"text": rest, "confidence": p.word.confidence * 0.5})
-            out.append(_Placed(w, p.x, p.y, p.h))
+            out.append(p)  # digits with seal glyphs beside them: the value reader drops the glyphs and says so
     return out
 
 

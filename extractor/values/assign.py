@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..datamodel import Cell, Provenance, ValueToken
 from .glue import NO_RULE, RowRule, Split, split_row, split_row_closest, split_with_blanks
-from .parse import is_digit_blob, parse_value, split_unit
+from .parse import is_digit_blob, parse_value, split_unit, strip_edge_glyphs
 
 # Confidence of a value read from glued digits when only one split fits the row (its own identity held).
 SPLIT_UNIQUE_CONFIDENCE = 0.9
@@ -64,6 +64,12 @@ def _read(key: str, tok: ValueToken, conf: float) -> Cell:
         if q.kind == "number":
             return Cell(value=q.value, raw=tok.text, unit=q.unit, source="repaired", confidence=min(conf, 0.8),
                         review=True, prov=tok.prov, reason=f"OCR letters read as digits: {tok.text!r} -> {q.value}")
+    if p.kind == "text" and tok.confidence < 1.0:
+        e = strip_edge_glyphs(tok.text)
+        if e is not None:
+            return Cell(value=e.value, raw=tok.text, unit=e.unit, source="repaired", confidence=min(conf, 0.5),
+                        review=True, prov=tok.prov,
+                        reason=f"OCR read seal or rule strokes beside the digits: {tok.text!r} -> {e.value}")
     if p.kind == "text":
         return Cell(value=None, raw=tok.text, source="missing", confidence=0.0, review=True,
                     reason="cell text is not a number", prov=tok.prov)

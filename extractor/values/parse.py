@@ -85,3 +85,20 @@ def is_digit_blob(text: str) -> bool:
     """A run of digits (optionally signed, optionally with a unit) that could hold several glued cells."""
     digits, _ = split_unit(text)
     return digits.lstrip("+-").replace(".", "", 1).isdigit()
+
+
+# OCR glyphs at the edge of a number (a seal's lettering "人0", a rule read as "<0"): at most this many are
+# dropped, never characters between digits ("1人0" is not 10).
+_EDGE_GLYPHS = re.compile(r"^[^\d+\-]+|[^\d]+$")
+EDGE_GLYPHS_MAX = 2
+
+
+def strip_edge_glyphs(text: str) -> ParsedValue | None:
+    """The number left when at most EDGE_GLYPHS_MAX stray glyphs are dropped from the edges of an OCR cell's
+    text, or None. Only for OCR readings: the caller marks the value repaired and keeps the raw text."""
+    t = text.strip()
+    core = _EDGE_GLYPHS.sub("", t)
+    if not core or core == t or len(t) - len(core) > EDGE_GLYPHS_MAX:
+        return None
+    q = parse_value(core)
+    return q if q.kind == "number" else None

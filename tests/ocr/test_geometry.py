@@ -99,3 +99,24 @@ def test_a_lone_signed_number_in_a_header_line_is_not_a_value_row() -> None:
     assert ["0"] * 15 in rows
     active = [word("行政处罚", 100, 160, w=80), word("999", 300, 160), word("+204", 340, 160), word("1904", 380, 160)]
     assert texts(words_to_rows(active, 1)) == [["行政处罚", "999", "+204", "1904"]]
+
+
+def test_a_row_with_only_a_signed_change_keeps_its_value() -> None:
+    """行政许可 with 上一年 blank and 本年增/减 "+3": a real row, not a header glyph."""
+    rows = texts(words_to_rows([word("行政许可", 100, 160, w=80), word("+3", 340, 160)], 1))
+    assert rows == [["行政许可", "+3"]]
+
+
+def test_blank_cells_kept_in_rows_below_an_already_filled_row() -> None:
+    """Rows with 7, 5 and 3 numbers: the 3-number row takes its columns from the filled 5-number row."""
+    words = [word("一、本年新收政府信息公开申请数量", 220, 100)]
+    words += [word("5", x, 100) for x in COLS]
+    # five label-only lines between each (a wrapped label, prose): the 3-number row is out of the 7-number
+    # row's window and takes the filled 5-number row's columns
+    words += [word(f"说明{i}", 100, 130 + 30 * i) for i in range(5)]
+    words += [word("（一）予以公开", 150, 280)] + [word("1", x, 280) for k, x in enumerate(COLS) if k not in (1, 3)]
+    words += [word(f"注释{i}", 100, 310 + 30 * i) for i in range(5)]
+    words += [word("（二）部分公开", 150, 460)] + [word("2", x, 460) for k, x in enumerate(COLS) if k in (0, 2, 6)]
+    rows = [r for r in texts(words_to_rows(words, 1)) if len(r) > 1]
+    assert rows[1] == ["（一）予以公开", "1", "", "1", "", "1", "1", "1"]
+    assert rows[2] == ["（二）部分公开", "2", "", "2", "", "", "", "2"]

@@ -41,3 +41,11 @@ def test_leading_empty_cells_of_a_label_row_are_indentation_but_kept_without_lab
 def test_numbers_inside_a_label_do_not_split_it() -> None:
     (c,) = cands("3.危及“三安全一稳定”")
     assert c.values == [] and c.label == "3.危及“三安全一稳定”"
+
+
+def test_ocr_cell_with_a_seal_glyph_beside_its_digit_stays_a_value() -> None:
+    """"人0" read under a seal must not start a new row with label 人 (text layers keep the old reading)."""
+    cells = [SourceCell(text="5.要求行政机关确认或重新出具已获取信息", confidence=0.9)]
+    cells += [SourceCell(text=t, confidence=0.6) for t in ["0", "人0", "0", "0", "0", "0", "0"]]
+    cands = row_to_candidates(SourceRow(cells=cells), grid=True)
+    assert len(cands) == 1 and [v.text for v in cands[0].values] == ["0", "人0", "0", "0", "0", "0", "0"]

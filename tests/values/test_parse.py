@@ -48,3 +48,15 @@ def test_extracting_a_file_that_is_one_huge_number_gives_a_report(tmp_path) -> N
     f.write_text("1" * 999_000, encoding="utf-8")
     rep = extract(f)
     assert rep.template is None and rep.cells == {}
+
+
+def test_ocr_glyphs_beside_digits_are_dropped_and_said() -> None:
+    """A seal's lettering or a rule read next to a digit ("人0", "<0"): the value keeps its raw text and is
+    marked repaired and flagged; glyphs between digits are never dropped; text layers are never touched."""
+    from extractor.datamodel import ValueToken
+    from extractor.values.assign import _read
+
+    c = _read("k", ValueToken(text="人0", confidence=0.6), 0.6)
+    assert (c.value, c.source, c.raw, c.review) == (0, "repaired", "人0", True) and "人0" in (c.reason or "")
+    assert _read("k", ValueToken(text="1人0", confidence=0.6), 0.6).value is None
+    assert _read("k", ValueToken(text="人0", confidence=1.0), 1.0).value is None
