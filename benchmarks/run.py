@@ -121,12 +121,22 @@ def quick_subset(form: str, items: list[Item]) -> list[Item]:
     return items[:QUICK_SCAN_DOCS if is_scan_form(form, items) else QUICK_PER_FORM]
 
 
+# The input kinds the issues set goals on (#9: flagged share on the text, document and scan corpora).
+KIND_GROUPS = {"text": ("text_lines", "text_tabs", "text_glued"),
+               "documents": ("html", "docx", "pdf", "pdf_unruled"),
+               "scans": ("scan_200", "scan_heavy")}
+
+
 def groups(forms: dict[str, list[Item]]) -> dict[str, list[str]]:
-    """Corpora split into several forms: group -> its forms."""
+    """Corpora split into several forms (group -> its forms), then the bench's forms by input kind."""
     out: dict[str, list[str]] = {}
     for f, items in forms.items():
         if items and items[0].group:
             out.setdefault(items[0].group, []).append(f)
+    for kind, members in KIND_GROUPS.items():
+        present = [f for f in members if f in forms]
+        if len(present) > 1:
+            out[kind] = present
     return out
 
 
