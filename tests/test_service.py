@@ -125,3 +125,28 @@ def test_service_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("EXTRACTOR_REVIEW_KEEP", "many")
     with pytest.raises(OptionsError):
         create_app()
+
+
+def test_uploads_beyond_the_admitted_count_are_refused_before_being_read() -> None:
+    """While ``concurrency`` uploads are admitted (read or waiting for a worker), the next gets 503 at once:
+    memory held by uploads stays bounded by concurrency x max_file_bytes."""
+    import asyncio
+
+    from extractor.service import create_app
+
+    app = create_app(concurrency=1)
+    svc = app.state.service
+
+    async def go() -> tuple[int, str, int]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+            svc.admitted = 1  # one upload in flight
+            r = await client.post("/v1/extract", files={"file": ("a.txt", b"x" * 1000)})
+            svc.admitted = 0
+            ok = await client.post("/v1/extract", files={"file": ("a.txt", "一、总体情况".encode())})
+            return r.status_code, r.json()["error"]["code"], ok.status_code
+
+    try:
+        assert asyncio.run(go()) == (503, "busy", 200)
+        assert svc.admitted == 0
+    finally:
+        svc.close()

@@ -257,6 +257,10 @@ class Service:
         self.workers = Workers(concurrency, limits.max_memory_mb, recycle_after)
         self.reviews = ReviewStore(review_keep, review_max_bytes)
         self._lock = threading.Lock()
+        # uploads admitted (read into memory, waiting for or holding a worker): at most ``concurrency``, so a
+        # burst of large uploads holds at most concurrency x max_file_bytes; checked and counted on the event
+        # loop with no await in between
+        self.admitted = 0
 
     def start(self) -> None:
         with self._lock:
@@ -409,15 +413,20 @@ def _install_extract(app: Any, svc: Service) -> None:
         """Extract one uploaded document into a Report. The response's ``X-Review-Id`` names its review page."""
         if template not in ("auto", "2019", "2021"):
             return _json_error(422, "options", f"template must be auto, 2019 or 2021, not {template!r}")
-        if svc.workers.busy >= svc.concurrency:
+        if svc.workers.busy >= svc.concurrency or svc.admitted >= svc.concurrency:
+            await file.close()
             return _json_error(503, "busy", f"all {svc.concurrency} workers are busy; retry later")
-        data = await file.read(limits.max_file_bytes + 1)
-        await file.close()
-        if len(data) > limits.max_file_bytes:
-            return _json_error(413, "limit", f"upload larger than max_file_bytes={limits.max_file_bytes}")
-        name = os.path.basename(file.filename or "") or "upload"
-        opts = Options(template=template, limits=limits).model_dump(exclude={"name"})
-        out = await svc.run(_work, data, name, opts)
+        svc.admitted += 1
+        try:
+            data = await file.read(limits.max_file_bytes + 1)
+            await file.close()
+            if len(data) > limits.max_file_bytes:
+                return _json_error(413, "limit", f"upload larger than max_file_bytes={limits.max_file_bytes}")
+            name = os.path.basename(file.filename or "") or "upload"
+            opts = Options(template=template, limits=limits).model_dump(exclude={"name"})
+            out = await svc.run(_work, data, name, opts)
+        finally:
+            svc.admitted -= 1
         if "error" in out:
             return _job_error(out, 422)
         rid = svc.reviews.put(name, data, out["report"])
