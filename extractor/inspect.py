@@ -97,10 +97,6 @@ def page_images(source: Path | bytes, fmt: str, dpi: int = 100, pages: Iterable[
     return _image_frames(data, wanted, max_side, max_pages)
 
 
-def _pages(path: Path, fmt: str, dpi: int) -> list[tuple[Any, float]]:
-    """(PIL image, scale from page units to pixels) per page (kept for callers of the old helper)."""
-    return [(img, scale) for _, img, scale in page_images(path, fmt, dpi)]
-
 
 def failed_identity_keys(report: Report) -> set[str]:
     """Keys of the cells that take part in a failed identity (narrative mismatches flag cells for review)."""

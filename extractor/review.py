@@ -354,7 +354,7 @@ _JS = r"""
   var rows=document.getElementById('showrows');
   if(rows) rows.addEventListener('change',function(){document.body.classList.toggle('norows',!rows.checked);});
   function initial(){
-    var m=/#cell=(.+)$/.exec(location.hash), k=m?decodeURIComponent(m[1]):null;
+    var m=/#cell=(.+)$/.exec(location.hash), k=null; if(m){try{k=decodeURIComponent(m[1]);}catch(e){k=null;}}
     if(k&&selectKey(k,true)) return;
     var first=document.querySelector('td.cell.c-fail')||document.querySelector('td.cell.c-review');
     if(first) selectKey(first.dataset.key,true);

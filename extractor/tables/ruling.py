@@ -49,8 +49,7 @@ from typing import Any
 import numpy as np
 
 from ..datamodel import BBox, Provenance, SourceCell, SourceRow, Word
-from ..values.parse import parse_value
-from .geometry import BLANK_CONFIDENCE, HIDDEN_CONFIDENCE, skew_angle
+from .geometry import BLANK_CONFIDENCE, HIDDEN_CONFIDENCE, _is_number, skew_angle
 
 # Kernel length of the opening that keeps rules and drops text, in median OCR box heights: a character's
 # longest stroke is under one box height. Horizontal rules of the template tables run across a column at
@@ -89,7 +88,7 @@ EDGE_COVER = 0.5
 SLOPE_MIN_LEN = 8.0
 # A table without an outer rule on one side ends where this many rules of the other direction end.
 OPEN_SIDE_RULES = 2
-# Seal lettering read into a value cell under a seal has at most this many characters (as in scan.py).
+# Seal lettering read into a value cell under a seal has at most this many characters.
 SEAL_TEXT_MAX = 4
 # A grid needs this many bands and columns to be a table.
 MIN_ROWS = 2
@@ -491,10 +490,6 @@ def find_grids(img: np.ndarray, unit: float, angle: float = 0.0,
 
 
 # ---------------------------------------------------------------- words into cells
-
-
-def _is_number(text: str) -> bool:
-    return parse_value(text).kind == "number"
 
 
 @dataclass

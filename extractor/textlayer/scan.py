@@ -25,7 +25,7 @@ from ..ingest import RawInput
 from ..ocr import get_engine
 from ..options import Options
 from ..tables.geometry import words_to_rows
-from ..tables.ruling import GridTable, ruled_page
+from ..tables.ruling import SEAL_TEXT_MAX, GridTable, ruled_page
 
 
 def _pil() -> Any:
@@ -89,8 +89,6 @@ RED_MIN_R = 120
 # The mask is kept on a coarse grid of this many pixels; a block counts when this share of it is red.
 MASK_BLOCK = 8
 MASK_SHARE = 0.04
-# Seal lettering read by OCR comes in short pieces ("发展", "瑞州"); table labels under a seal are longer.
-SEAL_TEXT_MAX = 4
 # An empty cell within this many blocks of seal ink counts as covered (thin rim strokes fade at q30).
 SEAL_REACH = 3
 

@@ -148,11 +148,6 @@ def _strip_suffix_government(t: str) -> str:
     return t
 
 
-def organ_core(name: str) -> str:
-    """The part of an organ name that every printing of it keeps: "淮安市洪泽区人民政府" -> "洪泽区"."""
-    return parse_organ(name).core
-
-
 def _within(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     """``short`` is ``long`` with its top levels left out (江苏省淮安市 -> 淮安市 -> nothing)."""
     return len(short) <= len(long) and long[len(long) - len(short):] == short
