@@ -35,6 +35,7 @@ class Options(BaseModel):
     ocr_engine: str = Field("rapidocr", description="OCR engine name (see extractor.ocr)")
     ocr: bool = Field(True, description="run OCR on pages without a text layer (else status needs_ocr)")
     ocr_dpi: int = Field(200, ge=72, le=600, description="resolution image-only PDF pages are rendered at")
+    rectify: bool = Field(True, description="find a photographed sheet on a page image and flatten it before OCR")
     limits: Limits = Field(default_factory=Limits)
 
     @classmethod
@@ -57,4 +58,6 @@ def from_env(environ: dict[str, str] | None = None) -> dict[str, Any]:
         out["ocr_engine"] = env["EXTRACTOR_OCR_ENGINE"]
     if env.get("EXTRACTOR_OCR") in ("0", "false", "off"):
         out["ocr"] = False
+    if env.get("EXTRACTOR_RECTIFY") in ("0", "false", "off"):
+        out["rectify"] = False
     return out

@@ -40,9 +40,10 @@ FORMS: dict[str, tuple[int, str]] = {
     "pdf_unruled": (16, "pdf"),
     "scan_200": (10, "pdf"),
     "scan_heavy": (10, "pdf"),
+    "photo": (10, "pdf"),
 }
 TEXT_FORMS = ("text_lines", "text_tabs", "text_glued")
-PDF_FORMS = ("pdf", "pdf_unruled", "scan_200", "scan_heavy")
+PDF_FORMS = ("pdf", "pdf_unruled", "scan_200", "scan_heavy", "photo")
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ def gen_html(out: Path, n: int, seed: int) -> Writer:
 def docx_style(form: str, rng: random.Random) -> Any:
     from .render_docx import DocxStyle
 
-    scan = form.startswith("scan")
+    scan = form.startswith("scan") or form == "photo"
     return DocxStyle(
         ruled=form != "pdf_unruled" and not (form == "docx" and rng.random() < 0.15),
         footer=rng.random() < (0.5 if form == "docx" else 0.6),
@@ -182,6 +183,12 @@ def gen_pdf_forms(out: Path, forms: dict[str, int], seed: int, build: Path) -> l
             writers[form].write(rep, src.read_bytes(), "pdf", {"damage": _style_damage(style), **facts})
             continue
         rng = doc_rng(seed, form, i, "scan")
+        if form == "photo":
+            dst = build / f"{rep.stem}.photo.pdf"
+            shot = pdfs.photo_pdf(src, dst, pdfs.photo(rng), rng)
+            writers[form].write(rep, dst.read_bytes(), "pdf",
+                                {"damage": {"photo": shot, "source_layout": _style_damage(style)}, **facts})
+            continue
         dmg = pdfs.moderate(rng) if form == "scan_200" else pdfs.heavy(rng)
         dst = build / f"{rep.stem}.scan.pdf"
         scan = pdfs.scan_pdf(src, dst, dmg, rng, rep.organ.name.removesuffix("办公室"))
@@ -220,6 +227,8 @@ FORM_NOTES = {
     "pdf_unruled": "as pdf, tables without ruling lines",
     "scan_200": "pdf pages as 200 dpi grey JPEG in an image-only PDF: skew <= 1 deg, light blur and noise, q70-90",
     "scan_heavy": "150 dpi colour JPEG q30, skew up to 3 deg, noise, uneven light, a red round seal over the apply table",
+    "photo": "phone photo of each pdf page on a desk: perspective (keystone 2-8%, corners moved up to 2.5%, "
+             "turned up to 4 deg), 150-200 dpi, shading, blur, noise, JPEG q60-85, in an image-only PDF",
 }
 
 

@@ -1,6 +1,7 @@
 """DOCX -> PDF with LibreOffice (one call for many files), PDF facts for the gold file, and scans:
 PDF pages rendered with pypdfium2, damaged with Pillow (skew, blur, noise, uneven light, a red round
-stamp, JPEG), written back as image-only PDFs. Noise comes from the document's own ``random.Random``,
+stamp, JPEG) or photographed (the sheet in perspective on a desk, shaded), written back as image-only
+PDFs. Noise comes from the document's own ``random.Random``,
 so scans are reproducible too."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
@@ -193,4 +195,87 @@ def scan_pdf(src: Path, dst: Path, dmg: Damage, rng: random.Random, stamp_text: 
     dst.write_bytes(buf.getvalue())
     out = asdict(dmg)
     out["stamp_page"] = stamped_page
+    return out
+
+
+@dataclass
+class PhotoDamage:
+    """A phone photo of a printed page lying on a desk: the sheet seen in perspective on a background."""
+
+    dpi: int  # resolution of the print in the photo (pixels per inch of paper, before perspective)
+    border: float  # background around the sheet, share of the page width on each side
+    keystone: float  # the sheet's top edge is this share of the page width narrower than the bottom
+    jitter: float  # each corner moved up to this share of the page width besides
+    turn_deg: float  # the sheet turned in the picture
+    light: float
+    blur: float
+    noise: float
+    jpeg_quality: int
+    background: tuple[int, int, int]
+
+
+def photo(rng: random.Random) -> PhotoDamage:
+    return PhotoDamage(rng.choice([150, 180, 200]), round(rng.uniform(0.05, 0.12), 3),
+                       round(rng.uniform(0.02, 0.08), 3), round(rng.uniform(0.005, 0.025), 3),
+                       round(rng.uniform(-4.0, 4.0), 2), round(rng.uniform(0.15, 0.3), 2),
+                       round(rng.uniform(0.5, 1.0), 2), round(rng.uniform(0.02, 0.05), 3), rng.randint(60, 85),
+                       rng.choice([(92, 70, 52), (60, 62, 66), (120, 104, 88), (40, 44, 52)]))
+
+
+def _perspective_coeffs(out_pts: list[tuple[float, float]], in_pts: list[tuple[float, float]]) -> list[float]:
+    """Pillow's PERSPECTIVE data mapping each output point to its input point."""
+    rows: list[list[float]] = []
+    rhs: list[float] = []
+    for (x, y), (u, v) in zip(out_pts, in_pts, strict=True):
+        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
+        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
+        rhs += [u, v]
+    return [float(c) for c in np.linalg.solve(np.array(rows, float), np.array(rhs, float))]
+
+
+def photo_page(img: Image.Image, dmg: PhotoDamage, rng: random.Random) -> tuple[Image.Image, list[list[int]]]:
+    """The page as photographed; returns the photo and where the sheet's corners landed in it."""
+    w, h = img.size
+    bw = int(w * dmg.border)
+    cw, ch = w + 2 * bw, h + 2 * bw
+    cx, cy = cw / 2, ch / 2
+    k = dmg.keystone * w / 2
+    corners = [(bw + k, bw), (bw + w - k, bw), (bw + w, bw + h), (bw, bw + h)]
+    a = math.radians(dmg.turn_deg)
+    moved = []
+    for x, y in corners:
+        x += rng.uniform(-1, 1) * dmg.jitter * w
+        y += rng.uniform(-1, 1) * dmg.jitter * w
+        dx, dy = x - cx, y - cy
+        moved.append((cx + dx * math.cos(a) - dy * math.sin(a), cy + dx * math.sin(a) + dy * math.cos(a)))
+    coeffs = _perspective_coeffs(moved, [(0, 0), (w, 0), (w, h), (0, h)])
+    sheet = img.convert("RGB").transform((cw, ch), Image.Transform.PERSPECTIVE, coeffs, Image.Resampling.BICUBIC)
+    mask = Image.new("L", (w, h), 255).transform((cw, ch), Image.Transform.PERSPECTIVE, coeffs, Image.Resampling.BILINEAR)
+    desk = Image.new("RGB", (cw, ch), dmg.background)
+    desk = _noise(desk, 0.08, rng).filter(ImageFilter.GaussianBlur(2))
+    desk.paste(sheet, (0, 0), mask)
+    out = _light(desk, dmg.light, rng).filter(ImageFilter.GaussianBlur(dmg.blur))
+    return _noise(out, dmg.noise, rng), [[round(x), round(y)] for x, y in moved]
+
+
+def photo_pdf(src: Path, dst: Path, dmg: PhotoDamage, rng: random.Random) -> dict[str, Any]:
+    """Each page of ``src`` photographed (``photo_page``), the photos put in an image-only PDF as JPEGs."""
+    doc = pdfium.PdfDocument(str(src))
+    pages: list[Image.Image] = []
+    corners = []
+    try:
+        for i in range(len(doc)):
+            img = doc[i].render(scale=dmg.dpi / 72).to_pil()
+            shot, where = photo_page(img, dmg, rng)
+            pages.append(shot)
+            corners.append(where)
+    finally:
+        doc.close()
+    buf = io.BytesIO()
+    pages[0].save(buf, "PDF", save_all=True, append_images=pages[1:], resolution=float(dmg.dpi),
+                  quality=dmg.jpeg_quality, creationDate=FIXED_PDF_TIME, modDate=FIXED_PDF_TIME, title=dst.stem,
+                  producer="photo")
+    dst.write_bytes(buf.getvalue())
+    out = asdict(dmg)
+    out["corners"] = corners
     return out

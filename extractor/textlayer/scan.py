@@ -26,6 +26,7 @@ from ..ocr import get_engine
 from ..options import Options
 from ..tables.geometry import words_to_rows
 from ..tables.ruling import SEAL_TEXT_MAX, GridTable, ruled_page
+from .rectify import Rectified, page_quad, rectify
 
 
 def _pil() -> Any:
@@ -182,24 +183,54 @@ def _grid_table(g: GridTable, pno: int) -> SourceTable:
     return SourceTable(rows=g.rows, kind="grid", prov=Provenance(page=pno, bbox=g.bbox))
 
 
+def _box_back(prov: Provenance, flat: Rectified, factor: float) -> Provenance:
+    return prov.model_copy(update={"bbox": flat.box_back(prov.bbox, factor)}) if prov.bbox else prov
+
+
+def _words_back(words: list[Word], flat: Rectified, factor: float) -> list[Word]:
+    return [w.model_copy(update={"prov": _box_back(w.prov, flat, factor)}) for w in words]
+
+
+def _tables_back(tables: list[SourceTable], flat: Rectified, factor: float) -> list[SourceTable]:
+    """Tables found on the flattened page with every box mapped back into the photo."""
+    out = []
+    for t in tables:
+        rows = [r.model_copy(update={
+            "prov": _box_back(r.prov, flat, factor),
+            "cells": [c.model_copy(update={"prov": _box_back(c.prov, flat, factor)}) for c in r.cells],
+        }) for r in t.rows]
+        out.append(t.model_copy(update={"rows": rows, "prov": _box_back(t.prov, flat, factor)}))
+    return out
+
+
 def _ocr(images: Iterator[np.ndarray], raw: RawInput, options: Options, fmt: Format, factor: float) -> Document:
     engine = get_engine(options.ocr_engine)
     words: list[Word] = []
     tables: list[SourceTable] = []
+    warnings: list[str] = []
     pages = 0
     for pno, img in enumerate(images, 1):
         pages = pno
+        quad = page_quad(img) if options.rectify else None
+        flat = rectify(img, quad) if quad is not None else None
+        if flat is not None:
+            img = flat.image
+            warnings.append(f"page {pno}: {flat.describe()}; boxes are given in the photo")
         mask = stamp_mask(img)
         if mask is not None:
             img = drop_seal_ink(img)
         page_words = _scaled(_under_stamp(engine.recognize(img, pno), mask), factor)
-        words.extend(page_words)
         hidden = seal_cover(mask, factor) if mask is not None else None
-        tables.extend(_page_tables(img, page_words, pno, factor, hidden))
+        page_tables = _page_tables(img, page_words, pno, factor, hidden)
+        if flat is not None:
+            page_words = _words_back(page_words, flat, factor)
+            page_tables = _tables_back(page_tables, flat, factor)
+        words.extend(page_words)
+        tables.extend(page_tables)
     tables = [t.model_copy(update={"prov": t.prov.model_copy(update={"table": i})}) for i, t in enumerate(tables)]
     lines = [TextLine(text=" ".join(c.text for c in r.cells), prov=r.prov) for t in tables for r in t.rows]
     return Document(name=raw.name, format=fmt, pages=pages, words=words, tables=tables,
-                    lines=lines, ocr_engine=engine.name)
+                    lines=lines, ocr_engine=engine.name, warnings=warnings)
 
 
 def load_image(raw: RawInput, options: Options) -> Document:
