@@ -50,7 +50,7 @@ REPEATS = 3  # timing passes for forms faster than REPEAT_BELOW_S (median report
 REPEAT_BELOW_S = 15.0
 SUBPROCESS_TIMEOUT_S = 900
 FORM_ORDER = ["text_lines", "text_tabs", "text_glued", "html", "docx", "pdf", "pdf_unruled", "scan_200", "scan_heavy",
-              "real"]
+              "photo", "real"]
 TOOLS = ["pdfplumber", "camelot_lattice", "camelot_stream"]
 TOOL_NAMES = {"pdfplumber": "pdfplumber extract_tables", "camelot_lattice": "camelot lattice",
               "camelot_stream": "camelot stream"}
@@ -124,7 +124,7 @@ def quick_subset(form: str, items: list[Item]) -> list[Item]:
 # The input kinds the issues set goals on (#9: flagged share on the text, document and scan corpora).
 KIND_GROUPS = {"text": ("text_lines", "text_tabs", "text_glued"),
                "documents": ("html", "docx", "pdf", "pdf_unruled"),
-               "scans": ("scan_200", "scan_heavy")}
+               "scans": ("scan_200", "scan_heavy", "photo")}
 
 
 def groups(forms: dict[str, list[Item]]) -> dict[str, list[str]]:
@@ -701,9 +701,23 @@ def _wrong_rows(res: dict[str, Any], per_form: int = 6) -> list[str]:
     return out + [""] if any_wrong else out + ["Every document read is fully right.", ""]
 
 
+def _unflattened_rows(res: dict[str, Any]) -> list[str]:
+    if not res.get("unflattened"):
+        return []
+    out = ["Photographed pages read as they are (`EXTRACTOR_RECTIFY=0`) against flattened first (the default: "
+           "the sheet's outline found and warped to a rectangle before OCR, `extractor.textlayer.rectify`):", "",
+           "| format | docs | flattened: cell accuracy | as photographed: cell accuracy | flattened s | as photographed s |",
+           "|---|---|---|---|---|---|"]
+    for form, u in res["unflattened"].items():
+        ours = res["forms"][form]["agg"]
+        out.append(f"| {form} | {ours['docs']} | {accuracy_cell(ours)} | {accuracy_cell(u['agg'])} | "
+                   f"{u['ours_seconds']:.1f} | {u['seconds']:.1f} |")
+    return out + [""]
+
+
 def render(res: dict[str, Any], meta: dict[str, str]) -> str:
     out = _header(meta) + _form_rows(res) + _section_rows(res) + _identity_rows(res) + _speed_rows(res)
-    out += _ocr_floor_rows(res) + _baseline_rows(res)
+    out += _ocr_floor_rows(res) + _unflattened_rows(res) + _baseline_rows(res)
     if res.get("reliability"):
         out += _calibration_rows(res, meta)
     out += _wrong_rows(res)
@@ -833,7 +847,8 @@ def plot_reliability(res: dict[str, Any], path: Path, note: str = "") -> None:
 
 def _plot_damage(bx: Any, res: dict[str, Any]) -> None:
     groups_ = [(f, n) for f, n in [("pdf", "PDF ruled"), ("pdf_unruled", "PDF unruled"), ("scan_200", "scan 200 dpi"),
-                                    ("scan_heavy", "scan heavy\n150 dpi, seal")] if "agg" in res["forms"].get(f, {})]
+                                    ("scan_heavy", "scan heavy\n150 dpi, seal"),
+                                    ("photo", "photo\nperspective")] if "agg" in res["forms"].get(f, {})]
     series = [("ours", None)] + [(TOOL_NAMES[t], t) for t in TOOLS]
     width = 0.8 / len(series)
     for i, (name, tool) in enumerate(series):
@@ -860,8 +875,8 @@ def _plot_damage(bx: Any, res: dict[str, Any]) -> None:
 
 
 def is_scan_form(form: str, items: list[Item]) -> bool:
-    """Scans: image-only documents (gold ``damage.scan``, or the form's name says so)."""
-    if "scan" in form:
+    """Scans: image-only documents (gold ``damage.scan`` or ``damage.photo``, or the form's name says so)."""
+    if "scan" in form or is_photo_form(form, items):
         return True
     for it in items[:1]:
         damage = json.loads(it.gold.read_text(encoding="utf-8")).get("damage")
@@ -869,9 +884,19 @@ def is_scan_form(form: str, items: list[Item]) -> bool:
     return False
 
 
+def is_photo_form(form: str, items: list[Item]) -> bool:
+    """Photographed pages (gold ``damage.photo``): also read with the sheet left unflattened, to measure it."""
+    if form == "photo":
+        return True
+    for it in items[:1]:
+        damage = json.loads(it.gold.read_text(encoding="utf-8")).get("damage")
+        return isinstance(damage, dict) and "photo" in damage
+    return False
+
+
 def run_all(forms: dict[str, list[Item]], quick: bool, no_ocr: bool) -> dict[str, Any]:
     env = {"EXTRACTOR_OCR": "0"} if no_ocr else {}
-    res: dict[str, Any] = {"forms": {}, "baselines": {}, "ocr_floor": {}}
+    res: dict[str, Any] = {"forms": {}, "baselines": {}, "ocr_floor": {}, "unflattened": {}}
     for form, items in forms.items():
         t = time.perf_counter()
         scans = is_scan_form(form, items)
@@ -886,6 +911,11 @@ def run_all(forms: dict[str, list[Item]], quick: bool, no_ocr: bool) -> dict[str
             floor = in_subprocess("ocr_floor", items[:OCR_FLOOR_DOCS])
             if "run_error" not in floor:
                 res["ocr_floor"][form] = floor
+        if is_photo_form(form, items) and r["agg"]["read"] and not quick:
+            flat = in_subprocess("extract", items, env={**env, "EXTRACTOR_RECTIFY": "0"}, warm_ocr=True, repeats=1)
+            if "run_error" not in flat:
+                res["unflattened"][form] = {"agg": aggregate(flat["docs"]), "seconds": flat["seconds"],
+                                            "ours_seconds": r["seconds"]}
         pdfs = [it for it in items if it.doc.suffix.lower() == ".pdf"]
         if pdfs and not scans:
             b = run_baselines(pdfs, quick)

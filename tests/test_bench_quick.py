@@ -116,12 +116,22 @@ def test_render_shows_unread_forms_as_not_read() -> None:
     assert speed and "not read yet" in speed[0]
 
 
+def test_photos_read_without_flattening_get_their_own_table() -> None:
+    bad = report({**RIGHT, "apply.a.x": cell(7)})
+    res = _res({"photo": [doc_result(GOLD, report(RIGHT), "p")]})
+    res["unflattened"] = {"photo": {"agg": aggregate([doc_result(GOLD, bad, "p")]), "seconds": 3.0,
+                                    "ours_seconds": 2.0}}
+    text = render(res, META)
+    assert "| photo | 1 | 100.00% (4/4) | 75.00% (3/4) | 2.0 | 3.0 |" in text
+    assert "EXTRACTOR_RECTIFY=0" not in render(_res({"photo": [doc_result(GOLD, report(RIGHT), "p")]}), META)
+
+
 def test_collect_splits_mixed_corpora_and_quick_subsets() -> None:
     forms = collect([BENCH, ROOT / "corpora" / "real"], quick=True)
     assert len(forms["text_lines"]) == 3 and len(forms["scan_200"]) == 1
     assert {it.doc.suffix for it in forms["real_pdf"]} == {".pdf"} and len(forms["real_text"]) == 4
     assert groups(forms) == {"real": ["real_pdf", "real_text"], "text": ["text_lines", "text_tabs", "text_glued"],
-                             "documents": ["html", "docx", "pdf", "pdf_unruled"], "scans": ["scan_200", "scan_heavy"]}
+                             "documents": ["html", "docx", "pdf", "pdf_unruled"], "scans": ["scan_200", "scan_heavy", "photo"]}
     assert all(isinstance(it, Item) for items in forms.values() for it in items)
     assert list(collect([BENCH], only=["pdf"])) == ["pdf"]
 
