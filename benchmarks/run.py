@@ -23,6 +23,7 @@ Pipeline: collect -> run (one subprocess per form and per baseline tool) -> aggr
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
@@ -52,6 +53,9 @@ SUBPROCESS_TIMEOUT_S = 900
 FORM_ORDER = ["text_lines", "text_tabs", "text_glued", "html", "docx", "pdf", "pdf_unruled", "scan_200", "scan_heavy",
               "photo", "real"]
 TOOLS = ["pdfplumber", "camelot_lattice", "camelot_stream"]
+# Baseline tools outside the default install: (module, how to install it).
+TOOL_MODULES = {"camelot_lattice": ("camelot", "pip install 'extractor[camelot]'"),
+                "camelot_stream": ("camelot", "pip install 'extractor[camelot]'")}
 TOOL_NAMES = {"pdfplumber": "pdfplumber extract_tables", "camelot_lattice": "camelot lattice",
               "camelot_stream": "camelot stream"}
 WRONG_SHOWN = 8  # wrong cells kept per document (for the "not fully right" listing)
@@ -652,7 +656,8 @@ def _baseline_rows(res: dict[str, Any]) -> list[str]:
         gain = (f"{100 * (ours['accuracy'] - max(accs)):+.2f} pp"
                 if accs and ours["accuracy"] is not None and all(x is not None for x in accs) else "—")
         tools = [cell(b[t]["agg"]) if "agg" in b.get(t, {}) else
-                 (f"failed: {b[t]['run_error']}" if t in b else "not run (--quick)") for t in TOOLS]
+                 ((b[t]["run_error"] if b[t]["run_error"].startswith("not installed") else f"failed: {b[t]['run_error']}")
+                  if t in b else "not run (--quick)") for t in TOOLS]
         out.append(f"| {form} | {ours['docs']} | {cell(ours)} | " + " | ".join(tools) + f" | {gain} |")
     out += ["", "Time per page on the same PDFs. The floor is bare pdfplumber `extract_text()` (no tables, no "
             "matching); *ours / floor* is what our whole pipeline costs over reading the text.", "",
@@ -936,6 +941,11 @@ def run_baselines(pdfs: list[Item], quick: bool) -> dict[str, Any]:
         if quick and tool.startswith("camelot"):
             continue
         t = time.perf_counter()
+        missing = TOOL_MODULES.get(tool)
+        if missing and importlib.util.find_spec(missing[0]) is None:  # a missing tool is not a tool scoring 0
+            b[tool] = {"run_error": f"not installed ({missing[1]}; `make bench` installs it)"}
+            print(f"  {tool}: {b[tool]['run_error']}", file=sys.stderr)
+            continue
         br = in_subprocess(tool, pdfs)
         if "run_error" not in br:
             br["agg"] = aggregate(br["docs"])

@@ -189,3 +189,18 @@ def test_sections_appended_by_hand_are_kept() -> None:
     assert kept_sections(previous) == ("## Batch throughput (appended by hand)\n\nkeep me\n\n"
                                        "## Notes, appended by hand\n\ny\n")
     assert kept_sections("# Benchmark results\n\n## Plot\n") == ""
+
+
+def test_a_baseline_tool_not_installed_is_shown_as_such_not_as_zero(monkeypatch: pytest.MonkeyPatch) -> None:
+    import benchmarks.run as run
+
+    real = run.importlib.util.find_spec
+    monkeypatch.setattr(run.importlib.util, "find_spec", lambda name, *a: None if name == "camelot" else real(name, *a))
+    pdf = collect([BENCH], only=["pdf"])["pdf"][:1]
+    b = run.run_baselines(pdf, quick=False)
+    assert b["camelot_lattice"]["run_error"].startswith("not installed") and "agg" in b["pdfplumber"]
+    b["ours"] = {"agg": aggregate([doc_result(GOLD, report(RIGHT), "x")]), "seconds": 1.0}
+    res = _res({})
+    res["baselines"] = {"pdf": b}
+    row = next(ln for ln in render(res, META).splitlines() if ln.startswith("| pdf | 1 |"))
+    assert "not installed (pip install 'extractor[camelot]'" in row and "0.00%" not in row.split("|")[5]

@@ -48,6 +48,7 @@ from typing import Any
 
 import numpy as np
 
+from .._unionfind import DisjointSets
 from ..datamodel import BBox, Provenance, SourceCell, SourceRow, Word
 from .geometry import BLANK_CONFIDENCE, HIDDEN_CONFIDENCE, _is_number, skew_angle
 
@@ -158,7 +159,6 @@ class _Piece:
     lo: float
     hi: float
     horizontal: bool
-    group: int = -1
 
 
 @dataclass
@@ -380,23 +380,16 @@ def _tables(hor: list[_Rule], ver: list[_Rule], unit: float) -> list[tuple[list[
     tol = POS_TOL * unit + 2
     hs = [_Piece(r.pos, a, b, True) for r in hor for a, b in r.spans]
     vs = [_Piece(r.pos, a, b, False) for r in ver for a, b in r.spans]
-    parent = list(range(len(hs) + len(vs)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = DisjointSets(len(hs) + len(vs))
     for i, h in enumerate(hs):
         for j, v in enumerate(vs):
             if h.lo - tol <= v.pos <= h.hi + tol and v.lo - tol <= h.pos <= v.hi + tol:
-                parent[find(i)] = find(len(hs) + j)
+                sets.union(i, len(hs) + j)
     groups: dict[int, tuple[list[_Piece], list[_Piece]]] = {}
     for i, h in enumerate(hs):
-        groups.setdefault(find(i), ([], []))[0].append(h)
+        groups.setdefault(sets.find(i), ([], []))[0].append(h)
     for j, v in enumerate(vs):
-        groups.setdefault(find(len(hs) + j), ([], []))[1].append(v)
+        groups.setdefault(sets.find(len(hs) + j), ([], []))[1].append(v)
     return [g for g in groups.values() if g[0] and g[1]]
 
 
@@ -431,21 +424,14 @@ def _build_grid(hs: list[_Piece], vs: list[_Piece], unit: float) -> Grid | None:
     hrules = [_Rule(y, [(p.lo, p.hi) for p in hs if abs(p.pos - y) <= tol]) for y in ys]
     vrules = [_Rule(x, [(p.lo, p.hi) for p in vs if abs(p.pos - x) <= tol]) for x in xs]
     nr, nc = len(ys) - 1, len(xs) - 1
-    parent = list(range(nr * nc))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = DisjointSets(nr * nc)
     for i in range(nr):
         for j in range(nc):
             if j + 1 < nc and vrules[j + 1].cover(ys[i], ys[i + 1]) < EDGE_COVER:
-                parent[find(i * nc + j)] = find(i * nc + j + 1)
+                sets.union(i * nc + j, i * nc + j + 1)
             if i + 1 < nr and hrules[i + 1].cover(xs[j], xs[j + 1]) < EDGE_COVER:
-                parent[find(i * nc + j)] = find((i + 1) * nc + j)
-    return _merged(ys, xs, [find(k) for k in range(nr * nc)])
+                sets.union(i * nc + j, (i + 1) * nc + j)
+    return _merged(ys, xs, [sets.find(k) for k in range(nr * nc)])
 
 
 def _merged(ys: list[float], xs: list[float], roots: list[int]) -> Grid:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 
+from .._unionfind import DisjointSets
 from ..datamodel import Cell, Check, Number, Provenance
 from ..templates import Identity, Template
 from ..values.assign import SPLIT_UNIQUE_CONFIDENCE, RowReading
@@ -105,14 +106,7 @@ def _components(amb: list[RowReading], identities: Iterable[Identity]) -> list[t
     """Ambiguous rows that no identity links are decided apart (the 主动公开 rows share no identity with
     the 依申请 table): groups of rows linked by identities, each with the identities touching it."""
     row_of = {k: i for i, r in enumerate(amb) for k in r.keys}
-    parent = list(range(len(amb)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = DisjointSets(len(amb))
     touching: list[tuple[set[int], Identity]] = []
     for ident in identities:
         rows = {row_of[k] for k in (*ident.lhs, *ident.rhs) if k in row_of}
@@ -120,11 +114,11 @@ def _components(amb: list[RowReading], identities: Iterable[Identity]) -> list[t
             touching.append((rows, ident))
             first = min(rows)
             for r in rows:
-                parent[find(r)] = find(first)
+                sets.union(r, first)
     groups: dict[int, list[int]] = {}
     for i in range(len(amb)):
-        groups.setdefault(find(i), []).append(i)
-    return [(rows, [ident for touched, ident in touching if find(next(iter(touched))) == root])
+        groups.setdefault(sets.find(i), []).append(i)
+    return [(rows, [ident for touched, ident in touching if sets.find(next(iter(touched))) == root])
             for root, rows in groups.items()]
 
 
