@@ -13,6 +13,8 @@ _PERIOD = re.compile(r"统计(?:期|时)限.{0,6}?((?:19|20)\d{2})\s*年\s*1\s*�
 _ORGAN_TRAIL = re.compile(r"(关于|的|：|:)+$")
 _ORGAN_LEAD = re.compile(r"^(?:[\s\d.、:：《#*>]|关于)+")
 TITLE_SCAN_LINES = 12
+# A scraper's metadata header names its fields: "标题: 平潭综合实验区2024年度政府信息公开工作年度报告".
+_FIELD_LABEL = re.compile(r"^(?:文章标题|标题|题目|名称|title)[:：]", re.I)
 
 
 def _clean_organ(organ: str, rest: str) -> str:
@@ -25,7 +27,7 @@ def _clean_organ(organ: str, rest: str) -> str:
 
 def find_title(lines: list[str]) -> tuple[str | None, int | None, str | None]:
     """(title, year, organ) from the first lines; a title may span two lines (organ, then year + words)."""
-    heads = [WS.sub("", nfkc(line)) for line in lines[:200] if line.strip()][:TITLE_SCAN_LINES]
+    heads = [_FIELD_LABEL.sub("", WS.sub("", nfkc(line))) for line in lines[:200] if line.strip()][:TITLE_SCAN_LINES]
     for i, line in enumerate(heads):
         for cand in ([line] if i == 0 else [line, heads[i - 1] + line]):
             m = _YEAR_FIRST.match(cand) or _TITLE.match(cand)

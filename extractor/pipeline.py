@@ -19,7 +19,7 @@ from .validate import check_identities, flag_cells, infer_mixed_form, resolve_al
 from .validate.narrative import narrative_checks
 from .validate.repair import infer_hidden, repair_confusions
 from .values.assign import RowReading, read_row
-from .values.glue import NO_RULE, SUM_LAST, groups_of
+from .values.glue import SUM_LAST, RowRule, groups_of
 
 # The review row has no label: its cells are placed by position under the 行政复议/行政诉讼 header.
 REVIEW_ROW_SCORE = 95.0
@@ -55,7 +55,9 @@ def _read_cells(doc_text: str, res: Any, t: Template) -> tuple[dict[str, Cell], 
     for a in res.assigned.values():
         row = a.row
         keys = row.cell_keys()
-        rd = read_row(keys, a.cand.values, a.score, SUM_LAST if row.section == "apply" else NO_RULE)
+        rule = SUM_LAST if row.section == "apply" else \
+            RowRule(usually_zero=tuple(i for i, c in enumerate(row.columns) if c in t.usually_zero))
+        rd = read_row(keys, a.cand.values, a.score, rule)
         readings.append(rd)
         cells.update(rd.cells)
         for k, c in rd.cells.items():

@@ -129,7 +129,7 @@ def test_photos_read_without_flattening_get_their_own_table() -> None:
 def test_collect_splits_mixed_corpora_and_quick_subsets() -> None:
     forms = collect([BENCH, ROOT / "corpora" / "real"], quick=True)
     assert len(forms["text_lines"]) == 3 and len(forms["scan_200"]) == 1
-    assert {it.doc.suffix for it in forms["real_pdf"]} == {".pdf"} and len(forms["real_text"]) == 4
+    assert {it.doc.suffix for it in forms["real_pdf"]} == {".pdf"} and len(forms["real_text"]) == 8
     assert groups(forms) == {"real": ["real_pdf", "real_text"], "text": ["text_lines", "text_tabs", "text_glued"],
                              "documents": ["html", "docx", "pdf", "pdf_unruled"], "scans": ["scan_200", "scan_heavy", "photo"]}
     assert all(isinstance(it, Item) for items in forms.values() for it in items)
@@ -177,7 +177,7 @@ def test_quick_run_writes_every_table(tmp_path: Path) -> None:
         else:
             assert re.match(r"\d+\.\d\d% \(\d+/\d+\)", acc), (form, acc)
     real = next(v for k, v in rows.items() if k.startswith("**real**"))
-    assert re.fullmatch(r"\d+\.\d\d% \(\d+/1392\)", real[2])  # the real corpus in full
+    assert re.fullmatch(r"\d+\.\d\d% \(\d+/2188\)", real[2])  # the real corpus in full
     baselines = _table(text, "## Baselines on the same PDFs")
     assert {"pdf", "pdf_unruled", "real_pdf"} <= set(baselines)
     assert (tmp_path / "accuracy_by_format.png").stat().st_size > 10_000

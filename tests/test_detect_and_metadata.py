@@ -52,6 +52,8 @@ def test_forced_template_option() -> None:
         (["淮安市人民政府2024年政府信息公开工作年度报告"], 2024, "淮安市人民政府"),
         (["2021年XX区政府信息公开工作年度报告"], 2021, "XX区"),
         (["关于某某街道办事处2022年政府信息公开工作年度报告"], 2022, "某某街道办事处"),
+        # a scraper's metadata header (real pingtan.gov.cn dumps)
+        (["标题: 平潭综合实验区2024年度政府信息公开工作年度报告", "发布时间: 2025-03-10 15:35"], 2024, "平潭综合实验区"),
     ],
 )
 def test_title_year_organ(lines: list[str], year: int, organ: str) -> None:

@@ -1,10 +1,12 @@
 """Table recovery: a Document's tables (real structure) or its text lines (line/tab grammar) become row
-candidates. Contract: ``recover(document) -> list[RowCandidate]`` in reading order."""
+candidates (a whole table flattened into one line is cut back into rows first: ``run_on``). Contract:
+``recover(document) -> list[RowCandidate]`` in reading order."""
 
 from __future__ import annotations
 
 from ..datamodel import Document, RowCandidate
 from .rows import rows_to_candidates
+from .run_on import split_run_on
 from .text_grammar import lines_to_rows
 
 
@@ -14,7 +16,7 @@ def recover(doc: Document) -> list[RowCandidate]:
         for t in doc.tables:
             out.extend(rows_to_candidates(t.rows, grid=t.kind == "grid"))
         return out
-    return rows_to_candidates(lines_to_rows(doc.lines))
+    return rows_to_candidates(lines_to_rows(split_run_on(doc.lines)))
 
 
 __all__ = ["recover"]

@@ -75,7 +75,14 @@ def _split_cell(cell: SourceCell) -> list[_Piece]:
     while len(parts) > 1 and parse_value(parts[-1]).kind == "number":
         tail.insert(0, parts.pop())
     if tail:
-        return [_Piece("label", "".join(parts), cell)] + [_Piece("value", t, cell) for t in tail]
+        label = "".join(parts)
+        values = [_Piece("value", t, cell) for t in tail]
+        m = _GLUED.match(label)
+        if m and _CJK.search(m.group("label")) and not m.group("unit"):
+            # the first number glued to the label, the rest spaced ("…申请数量0 0 0 0 0 00")
+            glued = [_Piece("value", seg, cell, glued=True) for seg in _SIGNED.findall(m.group("blob"))]
+            return [_Piece("label", m.group("label"), cell), *glued, *values]
+        return [_Piece("label", label, cell), *values]
     squashed = WS.sub("", text)
     m = _GLUED.match(squashed)
     if m and _CJK.search(m.group("label")):

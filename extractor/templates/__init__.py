@@ -71,6 +71,7 @@ class Template:
     review_groups: tuple[str, ...]
     review_header_labels: tuple[str, ...]
     section_titles: dict[str, tuple[str, ...]]
+    usually_zero: frozenset[str] = frozenset()  # active-table columns that are 0 far more often than not
     identities: list[Identity] = field(default_factory=list)
 
     def rows_of(self, section: str) -> list[RowSpec]:
@@ -166,6 +167,7 @@ def _parse(data: dict[str, Any]) -> Template:
         review_groups=tuple(rev["groups_in_row"]),
         review_header_labels=tuple(rev["header_labels"]),
         section_titles={k: tuple(v.get("title", ())) for k, v in secs.items()},
+        usually_zero=frozenset(secs["active"].get("usually_zero", ())),
     )
     t.identities = _build_identities(data["identities"], t)
     return t

@@ -43,6 +43,7 @@ class Topic:
     words: tuple[str, ...]  # any of these tokens (or substrings) in the clause names the topic
     readings: Callable[[Template], list[tuple[str, list[str]]]]  # (reading name, keys summed)
     needs: str = ""  # a word the clause must also contain ("申请": 收到/完成 alone say nothing of requests)
+    alone: re.Pattern[str] | None = None  # the number must follow the topic's word this closely
 
 
 def _apply(row: str) -> Callable[[Template], list[tuple[str, list[str]]]]:
@@ -63,7 +64,10 @@ FINISHED = Topic("result_total", ("办结", "答复", "办理完毕", "已办理
 # "共完成依申请信息公开4条" (seed 001): requests dealt with
 COMPLETED = Topic("result_total", ("完成",), _apply("result.total"), needs="申请")
 ACTIVE = Topic("active_disclosure", ("主动公开", "主动发布"), lambda t: [])
-RULES = Topic("rules", ("规章",), lambda t: [("rules", [f"active.rules.{t.rows_of('active')[0].columns[0]}"])])
+# "制发规章1件", not a category list: "规章和规范性文件1条", "法律、法规、规章和国家有关规定应当主动公开的
+# 其他政府信息2条" (real pingtan report) count other things.
+RULES = Topic("rules", ("规章",), lambda t: [("rules", [f"active.rules.{t.rows_of('active')[0].columns[0]}"])],
+              alone=re.compile(r"(?<![、和及与])规章[^\d和及与、]{0,4}\d"))
 REVIEW = ("review",)
 SUITS = ("suit_direct", "suit_after_review")
 # Order matters: more specific first (上年结转 before 结转下年, 行政复议/诉讼 sub-results before totals).
@@ -90,7 +94,8 @@ def _topic(clause: str, group: tuple[str, ...] | None) -> tuple[Topic | None, tu
         if "行政复议" in clause or "行政诉讼" in clause:
             return Topic(f"{group[0]}.total", (), _review(None, group)), group
     for topic in APPLY_TOPICS:
-        if _has(clause, toks, topic.words) and topic.needs in clause:
+        if _has(clause, toks, topic.words) and topic.needs in clause \
+                and (topic.alone is None or topic.alone.search(clause)):
             return topic, group
     return None, group
 

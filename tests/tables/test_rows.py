@@ -49,3 +49,11 @@ def test_ocr_cell_with_a_seal_glyph_beside_its_digit_stays_a_value() -> None:
     cells += [SourceCell(text=t, confidence=0.6) for t in ["0", "人0", "0", "0", "0", "0", "0"]]
     cands = row_to_candidates(SourceRow(cells=cells), grid=True)
     assert len(cands) == 1 and [v.text for v in cands[0].values] == ["0", "人0", "0", "0", "0", "0", "0"]
+
+
+def test_first_number_glued_to_the_label_then_spaced_numbers() -> None:
+    """HTML text joined with spaces where the markup had them: "…数量0 0 0 0 0 00" (real pingtan report)."""
+    (c,) = cands("一、本年新收政府信息公开申请数量1 0 0 0 0 01")
+    assert c.label == "一、本年新收政府信息公开申请数量"
+    assert [(v.text, v.glued) for v in c.values] == [("1", True), ("0", False), ("0", False), ("0", False),
+                                                     ("0", False), ("01", False)]

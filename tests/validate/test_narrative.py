@@ -77,3 +77,14 @@ def test_a_negation_about_something_else_states_no_count(sentence: str) -> None:
     rep = extract(text[:at] + sentence + "\n" + text[at:])
     assert not any(c.status == "fail" for c in narrative(rep))
     assert not any(sentence[:8] in (c.sentence or "") for c in narrative(rep))
+
+
+@pytest.mark.parametrize(("sentence", "stated"), [
+    ("本年度制发规章1件。", [1]),
+    ("信息类别包括行政法规、规章和规范性文件1条。", []),  # a category list, not 规章 alone (real pingtan report)
+    ("法律、法规、规章和国家有关规定应当主动公开的其他政府信息2条。", []),
+])
+def test_rules_statements_name_rules_alone(sentence: str, stated: list[int]) -> None:
+    gold = load_gold(SZ)
+    text = render(gold, "").replace("二、主动公开政府信息情况", sentence + "\n二、主动公开政府信息情况")
+    assert [c.lhs for c in narrative(extract(text)) if c.id.endswith(".rules")] == stated

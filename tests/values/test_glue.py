@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from extractor.datamodel import ValueToken
 from extractor.values.assign import SPLIT_AMBIGUOUS_CONFIDENCE, read_row
-from extractor.values.glue import SUM_LAST, groups_of, split_row, split_row_closest
+from extractor.templates import load_template
+from extractor.values.glue import SUM_LAST, RowRule, groups_of, split_row, split_row_closest
 
 KEYS = [f"apply.new_received.{c}" for c in
         ["natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total"]]
@@ -47,3 +48,14 @@ def test_read_row_ambiguous_split_is_flagged_with_candidates() -> None:
     assert len(rd.alternatives) > 1
     amb = [c for c in rd.cells.values() if c.ambiguous]
     assert amb and all(c.review and c.confidence == SPLIT_AMBIGUOUS_CONFIDENCE and c.candidates for c in amb)
+
+
+def test_a_usually_zero_column_orders_the_splits_no_identity_decides() -> None:
+    """行政许可 "3960181" of a real 2019 report is printed 396 / 0 / 181 (its page's HTML): 本年增/减 is
+    usually 0. Every split is still offered; only the order changes."""
+    plain = split_row(["3960181"], 3)
+    zero = split_row(["3960181"], 3, RowRule(usually_zero=(1,)))
+    assert plain[0] == (39, 60, 181) and zero[0] == (396, 0, 181)
+    assert set(plain) == set(zero)
+    assert split_row(["6233440"], 3, RowRule(usually_zero=(1,)))[0] == (62, 33, 440)  # no lone 0 there: as before
+    assert load_template("2019").usually_zero == {"change"} and load_template("2021").usually_zero == {"repealed"}
