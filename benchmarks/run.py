@@ -50,7 +50,7 @@ OCR_FLOOR_DOCS = 3  # scan documents also read by the bare OCR engine (not with 
 REPEATS = 3  # timing passes for forms faster than REPEAT_BELOW_S (median reported)
 REPEAT_BELOW_S = 15.0
 SUBPROCESS_TIMEOUT_S = 900
-FORM_ORDER = ["text_lines", "text_tabs", "text_glued", "html", "docx", "pdf", "pdf_unruled", "scan_200", "scan_heavy",
+FORM_ORDER = ["text_lines", "text_tabs", "text_glued", "text_runon", "html", "docx", "pdf", "pdf_unruled", "scan_200", "scan_heavy",
               "photo", "real"]
 TOOLS = ["pdfplumber", "camelot_lattice", "camelot_stream"]
 # Baseline tools outside the default install: (module, how to install it).
@@ -126,7 +126,7 @@ def quick_subset(form: str, items: list[Item]) -> list[Item]:
 
 
 # The input kinds the issues set goals on (#9: flagged share on the text, document and scan corpora).
-KIND_GROUPS = {"text": ("text_lines", "text_tabs", "text_glued"),
+KIND_GROUPS = {"text": ("text_lines", "text_tabs", "text_glued", "text_runon"),
                "documents": ("html", "docx", "pdf", "pdf_unruled"),
                "scans": ("scan_200", "scan_heavy", "photo")}
 

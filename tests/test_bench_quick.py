@@ -130,7 +130,7 @@ def test_collect_splits_mixed_corpora_and_quick_subsets() -> None:
     forms = collect([BENCH, ROOT / "corpora" / "real"], quick=True)
     assert len(forms["text_lines"]) == 3 and len(forms["scan_200"]) == 1
     assert {it.doc.suffix for it in forms["real_pdf"]} == {".pdf"} and len(forms["real_text"]) == 8
-    assert groups(forms) == {"real": ["real_pdf", "real_text"], "text": ["text_lines", "text_tabs", "text_glued"],
+    assert groups(forms) == {"real": ["real_pdf", "real_text"], "text": ["text_lines", "text_tabs", "text_glued", "text_runon"],
                              "documents": ["html", "docx", "pdf", "pdf_unruled"], "scans": ["scan_200", "scan_heavy", "photo"]}
     assert all(isinstance(it, Item) for items in forms.values() for it in items)
     assert list(collect([BENCH], only=["pdf"])) == ["pdf"]

@@ -34,6 +34,7 @@ FORMS: dict[str, tuple[int, str]] = {
     "text_lines": (24, "txt"),
     "text_tabs": (24, "txt"),
     "text_glued": (24, "txt"),
+    "text_runon": (24, "txt"),
     "html": (24, "html"),
     "docx": (24, "docx"),
     "pdf": (16, "pdf"),
@@ -42,7 +43,7 @@ FORMS: dict[str, tuple[int, str]] = {
     "scan_heavy": (10, "pdf"),
     "photo": (10, "pdf"),
 }
-TEXT_FORMS = ("text_lines", "text_tabs", "text_glued")
+TEXT_FORMS = ("text_lines", "text_tabs", "text_glued", "text_runon")
 PDF_FORMS = ("pdf", "pdf_unruled", "scan_200", "scan_heavy", "photo")
 
 
@@ -99,12 +100,13 @@ def gen_text(out: Path, form: str, n: int, seed: int) -> Writer:
     from . import render_text as RT
 
     w = Writer(out, form)
-    fn = {"text_lines": RT.text_lines, "text_tabs": RT.text_tabs, "text_glued": RT.text_glued}[form]
+    fn = {"text_lines": RT.text_lines, "text_tabs": RT.text_tabs, "text_glued": RT.text_glued,
+          "text_runon": RT.text_runon}[form]
     for i in range(n):
         rep = report_for(seed, form, i)
         text, damage = fn(rep, doc_rng(seed, form, i, "render"))
         extra: dict[str, Any] = {"damage": damage}
-        if form == "text_glued":
+        if form == "text_glued" or (form == "text_runon" and "cells run together" in damage):
             extra["glued_ambiguous_rows"] = RT.glued_ambiguous_rows(rep)
         w.write(rep, text.encode("utf-8"), "txt", extra)
     return w
@@ -221,6 +223,8 @@ FORM_NOTES = {
     "text_lines": "scraper text, one cell per line with a leading tab, blank line after each row (seeds 000/001/003)",
     "text_tabs": "tab-split rows (seed 002): dropped leading cells, broken labels, spaces in words, (四)/1．/1、",
     "text_glued": "HTML page flattened with no cell separators; a blank cell is U+00A0; see glued_ambiguous_rows",
+    "text_runon": "crawler dump: metadata header, then the whole article on one line (prose and tables, as the real "
+                  "pingtan.gov.cn page.txt); cells run together (2/3) or split by one space",
     "html": "Word/TRS table markup with rowspan/colspan, digits split over <span>s, &nbsp;, site chrome; GBK and UTF-8",
     "docx": "python-docx, official layout: gridSpan/vMerge, multi-line headers, prose; a few without borders",
     "pdf": "the DOCX layout through LibreOffice: ruled tables, some split over pages, some page footers",

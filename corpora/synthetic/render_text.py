@@ -183,6 +183,31 @@ def text_glued(rep: Report, rng: random.Random) -> tuple[str, list[str]]:
     return "\n".join(lines) + "\n", ["cells glued without separators"]
 
 
+# --- text_runon --------------------------------------------------------------------------------------------
+
+
+def text_runon(rep: Report, rng: random.Random) -> tuple[str, list[str]]:
+    """A crawler's dump (as pingtan.gov.cn's page.txt): a metadata header, then the article's text taken
+    with no separator, so the prose and every table sit on one line. Cells run together, or (a third of the
+    documents) are kept apart by one space as the page's markup had them; a blank cell is U+00A0."""
+    ch = make_chrome(rng, rep)
+    sep = rng.choice(["", "", " "])
+    title = next((b.text.replace("\n", "") for b in rep.blocks if b.kind == "title"), "")
+    head = [f"标题: {title}", f"发布时间: {ch.published}", f"发布机构: {ch.source}", "栏目: 政府信息公开年报",
+            f"原文链接: https://www.example.gov.cn/zwgk/xxgknb/{ch.sid}.htm", "=" * 20 + " 正文 " + "=" * 20]
+    body: list[str] = []
+    for b in rep.blocks:
+        if b.kind == "title":
+            continue
+        if b.table is not None:
+            body += [sep.join(s.cell.text.replace("\n", "") or NBSP for s in row if s.kind == "origin")
+                     for row in b.table.grid()]
+        else:
+            body.append(b.text.replace("\n", ""))
+    damage = ["whole article on one line", "cells run together" if not sep else "cells split by one space"]
+    return "\n".join(head) + "\n" + sep.join(body) + "\n", damage
+
+
 _TOKEN = re.compile(r"[+-]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:万元|元)?")
 
 

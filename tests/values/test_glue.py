@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from extractor.datamodel import ValueToken
-from extractor.values.assign import SPLIT_AMBIGUOUS_CONFIDENCE, read_row
 from extractor.templates import load_template
+from extractor.values.assign import SPLIT_AMBIGUOUS_CONFIDENCE, read_row
 from extractor.values.glue import SUM_LAST, RowRule, groups_of, split_row, split_row_closest
 
 KEYS = [f"apply.new_received.{c}" for c in
