@@ -55,7 +55,7 @@ def _pdf_images(data: bytes, dpi: int, wanted: set[int] | None, max_pages: int) 
 
 def _image_frames(data: bytes, wanted: set[int] | None, max_side: int | None,
                   max_pages: int) -> list[tuple[int, Any, float]]:
-    from PIL import Image
+    from PIL import Image, ImageOps
 
     try:
         img = Image.open(io.BytesIO(data))
@@ -68,7 +68,7 @@ def _image_frames(data: bytes, wanted: set[int] | None, max_side: int | None,
         if wanted is not None and i + 1 not in wanted:
             continue
         img.seek(i)
-        frame = img.convert("RGB")
+        frame = ImageOps.exif_transpose(img).convert("RGB")  # as the OCR saw it (textlayer.scan)
         scale = 1.0
         if max_side and max(frame.size) > max_side:
             scale = max_side / max(frame.size)

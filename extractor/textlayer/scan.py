@@ -39,6 +39,7 @@ def _pil() -> Any:
 
 def _image_pages(raw: RawInput, options: Options) -> Iterator[np.ndarray]:
     Image = _pil()
+    from PIL import ImageOps
     try:
         img = Image.open(io.BytesIO(raw.data))
     except Image.DecompressionBombError as e:  # Pillow's own guard, before ours sees the size
@@ -53,8 +54,8 @@ def _image_pages(raw: RawInput, options: Options) -> Iterator[np.ndarray]:
         w, h = img.size  # known before decoding: a decompression bomb is refused here
         if w * h > options.limits.max_image_pixels:
             raise LimitExceededError(f"image is {w}x{h} pixels; limit max_image_pixels={options.limits.max_image_pixels}")
-        try:
-            yield np.asarray(img.convert("RGB"))
+        try:  # a phone's EXIF orientation is applied: the page as the photo is shown
+            yield np.asarray(ImageOps.exif_transpose(img).convert("RGB"))
         except Exception as e:
             raise CorruptDocumentError(f"unreadable image data: {e}") from e
 

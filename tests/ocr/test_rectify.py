@@ -126,3 +126,26 @@ def _inside(p: tuple[float, float], poly: np.ndarray) -> bool:
     import cv2
 
     return cv2.pointPolygonTest(poly.reshape(-1, 1, 2), p, False) >= 0
+
+
+def test_a_phone_photo_is_read_the_way_it_is_shown(tmp_path) -> None:
+    """JPEGs from phones store the sensor's orientation in EXIF (6: turned 90° clockwise to show): the page
+    is read, and drawn for review, upright."""
+    import io
+
+    from extractor import ingest
+    from extractor.inspect import page_images
+    from extractor.options import Options
+    from extractor.textlayer.scan import _image_pages
+
+    stored = _page().rotate(90, expand=True)  # what the sensor wrote: the page lying on its side
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    buf = io.BytesIO()
+    stored.save(buf, "JPEG", exif=exif)
+    (page,) = list(_image_pages(ingest.load(buf.getvalue(), Options().limits, name="photo.jpg"), Options()))
+    assert page.shape[:2] == (PAGE_H, PAGE_W)  # upright: taller than wide
+    dark = page.min(axis=2) < 80
+    assert dark[MARK[1] + 4:MARK[3] - 4, MARK[0] + 4:MARK[2] - 4].mean() > 0.95  # the square where it was printed
+    (_, shown, _) = page_images(buf.getvalue(), "image")[0]
+    assert shown.size == (PAGE_W, PAGE_H)
