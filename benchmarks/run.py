@@ -122,7 +122,12 @@ def collect(corpora: list[Path], quick: bool = False, only: list[str] | None = N
 def quick_subset(form: str, items: list[Item]) -> list[Item]:
     if items[0].group == "real" or form == "real":
         return items
-    return items[:QUICK_SCAN_DOCS if is_scan_form(form, items) else QUICK_PER_FORM]
+    if not is_scan_form(form, items):
+        return items[:QUICK_PER_FORM]
+    # OCR costs by the page: the shortest scans (gold "pages"), in corpus order among equals
+    pages = [json.loads(it.gold.read_text(encoding="utf-8")).get("pages") or 99 for it in items]
+    order = sorted(range(len(items)), key=lambda i: (pages[i], i))[:QUICK_SCAN_DOCS]
+    return [items[i] for i in sorted(order)]
 
 
 # The input kinds the issues set goals on (#9: flagged share on the text, document and scan corpora).
