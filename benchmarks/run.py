@@ -922,9 +922,9 @@ def run_all(forms: dict[str, list[Item]], quick: bool, no_ocr: bool) -> dict[str
             if "run_error" not in floor:
                 res["ocr_floor"][form] = floor
         if is_photo_form(form, items) and r["agg"]["read"] and not quick:
-            flat = in_subprocess("extract", items, env={**env, "EXTRACTOR_RECTIFY": "0"}, warm_ocr=True, repeats=1)
-            if "run_error" not in flat:
-                res["unflattened"][form] = {"agg": aggregate(flat["docs"]), "seconds": flat["seconds"],
+            unflat = in_subprocess("extract", items, env={**env, "EXTRACTOR_RECTIFY": "0"}, warm_ocr=True, repeats=1)
+            if "run_error" not in unflat:
+                res["unflattened"][form] = {"agg": aggregate(unflat["docs"]), "seconds": unflat["seconds"],
                                             "ours_seconds": r["seconds"]}
         pdfs = [it for it in items if it.doc.suffix.lower() == ".pdf"]
         if pdfs and not scans:

@@ -6,9 +6,10 @@ run into the next row's label. This module cuts such a line where rows meet, so 
 (``text_grammar``) sees one row per line, as in text flattened from HTML with line breaks kept (the bench's
 ``text_glued`` form), and the glued-digit reader splits each row's numbers as usual.
 
-Contract: ``split_run_on(lines) -> lines``. Only lines of at least RUN_ON_MIN_CHARS holding a template
-table (a TABLE_START heading) are touched, and only between that heading and the report's next prose part
-(TABLE_END): the prose around the tables stays one line, for the narrative checks. Pieces keep the line
+Contract: ``split_run_on(lines) -> lines``. Only lines of at least RUN_ON_MIN_CHARS holding the template's
+tables (a TABLE_START heading, then the apply and review tables' words: TABLE_EVIDENCE) are touched, and
+only between that heading and the report's next prose part (TABLE_END): the prose around the tables stays
+one line, for the narrative checks. Prose mentioning 信息内容 or 规章1部 never starts a cut. Pieces keep the line
 number of the line they come from.
 
 Cuts, in the table part:
@@ -16,8 +17,8 @@ Cuts, in the table part:
 1. where a row's numbers end and the next row's label begins: a digit (then perhaps spaces: text joined
    with " ") followed by a CJK character that is not a unit (``10407条`` is prose; ``6233440第二十条`` is a
    row boundary);
-2. where the numbers run into an item number (``40000042.其他法律…``): the last digit is the next label's
-   ``2.``; template sub-lists have at most 8 items, so it is one digit;
+2. where the numbers run into an item number (``40000042.其他法律…``, ``…2、其他…``): the last digit is the
+   next label's ``2.``; template sub-lists have at most 8 items, so it is one digit;
 3. before the template's numbered labels (``一、``, ``（三）``) except in ``第二十条第（五）项``;
 4. before an active-table row label (``规章``, ``行政许可``…) that follows header text;
 5. after a section's title (``…行政诉讼情况`` then the table's header);
@@ -37,10 +38,14 @@ from ..templates import all_templates
 RUN_ON_MIN_CHARS = 300
 # ... and it is cut only when at least this many row boundaries (rule 1) are found in its table part.
 RUN_ON_MIN_CUTS = 6
-TABLE_START = re.compile(r"第二十条第[（(][一二三四五六七八九十]+[)）]项|信息内容")
-TABLE_END = re.compile(r"[五六七]、\s*(?:存在的主要问题|其他需要报告)")
+TABLE_START = re.compile(r"二、主动公开政府信息情况|第二十条第[（(][一二三四五六七八九十]+[)）]项")
+# The next part of the report: 五、存在的主要问题及改进情况 / 五、政府信息公开工作存在的主要问题… / 六、其他需要报告的事项.
+TABLE_END = re.compile(r"[五六七]、(?=[^。；]{0,16}(?:问题|其他需要报告|改进))")
+# ... and the part between them must hold the apply table too: at least this many of these words.
+TABLE_EVIDENCE = ("第二十条第", "申请人情况", "本年新收", "结转下年度继续办理", "行政复议")
+MIN_EVIDENCE = 3
 # Characters that follow a number in prose (counts and dates), never a row label's first character.
-UNITS = frozenset("件条篇期个家次人名户万亿元年月日号项起余批份场处笔宗例类%％‰")
+UNITS = frozenset("件条篇期个家次人名户万亿元年月日号项起余批份场处笔宗例类部本台套位天轮级倍%％‰")
 ENUM = re.compile(r"[（(][一二三四五六七八九十]{1,2}[)）]|(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,2}、")
 REVIEW_HEADER_MIN = 3
 SPACES = " \t\u3000\xa0"
@@ -83,7 +88,7 @@ def _cuts(part: str) -> tuple[set[int], int]:
         if _cjk(ch) and ch not in UNITS and _before(part, i).isdigit():
             cuts.add(i)
             boundaries += 1
-        elif (ch in ".．" and part[i - 1].isdigit() and i + 1 < len(part) and _cjk(part[i + 1])
+        elif (ch in ".．、" and part[i - 1].isdigit() and i + 1 < len(part) and _cjk(part[i + 1])
               and _before(part, i - 1).isdigit()):
             cuts.add(i - 1)
             boundaries += 1
@@ -129,6 +134,9 @@ def split_run_on(lines: list[TextLine]) -> list[TextLine]:
         end_m = TABLE_END.search(text, start.start())
         end = end_m.start() if end_m else len(text)
         part = text[start.start():end]
+        if sum(w in part for w in TABLE_EVIDENCE) < MIN_EVIDENCE:
+            out.append(tl)
+            continue
         cuts, boundaries = _cuts(part)
         if boundaries < RUN_ON_MIN_CUTS:
             out.append(tl)

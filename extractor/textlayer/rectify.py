@@ -37,8 +37,15 @@ MIN_AREA = 0.25
 MIN_MARGIN = 0.01
 # ... and its paper is this many grey levels brighter than the background around it.
 MIN_CONTRAST = 25.0
-# Outline simplification (share of the perimeter) tried in turn until the outline has four corners.
+# Outline simplification (share of the perimeter) tried in turn until the outline has four corners ...
 APPROX_STEPS = (0.01, 0.02, 0.03, 0.05, 0.08)
+# ... which must cover the paper's outline closely (areas within this ratio either way) ...
+MIN_FIT = 0.96  # outline / quad area: bench photos 1.001-1.003; a sheet with a box beside it 0.93
+# ... and make a convex quad with every angle in this range (degrees): a sheet, seen at a slant.
+CORNER_ANGLES = (55.0, 125.0)
+# A sheet turned further than this (its top edge against the horizontal) is left as it is: which side is
+# up is no longer clear from the outline.
+MAX_TURN_DEG = 30.0
 
 Quad = np.ndarray  # 4 x 2 float32, corners clockwise from the top left, in image pixels
 
@@ -51,11 +58,24 @@ def _cv2() -> Any:
     return cv2
 
 
-def _ordered(pts: np.ndarray) -> Quad:
-    """Corners as top-left, top-right, bottom-right, bottom-left."""
+def _ordered(pts: np.ndarray) -> Quad | None:
+    """Corners clockwise (image y down) by angle around their centre, starting from the one nearest the
+    image's top-left; None unless they are four distinct corners of a convex quad whose angles are all
+    within CORNER_ANGLES (a sheet seen at a slant, not a sliver)."""
     pts = pts.reshape(4, 2).astype(np.float32)
-    s, d = pts.sum(axis=1), np.diff(pts, axis=1).ravel()
-    return np.array([pts[np.argmin(s)], pts[np.argmin(d)], pts[np.argmax(s)], pts[np.argmax(d)]], np.float32)
+    c = pts.mean(axis=0)
+    pts = pts[np.argsort(np.arctan2(pts[:, 1] - c[1], pts[:, 0] - c[0]))]
+    pts = np.roll(pts, -int(np.argmin(pts.sum(axis=1))), axis=0)
+    lo, hi = CORNER_ANGLES
+    for i in range(4):
+        a, b = pts[i - 1] - pts[i], pts[(i + 1) % 4] - pts[i]
+        na, nb = float(np.linalg.norm(a)), float(np.linalg.norm(b))
+        if na < 1 or nb < 1:
+            return None
+        angle = np.degrees(np.arccos(np.clip(float(a @ b) / (na * nb), -1.0, 1.0)))
+        if not lo <= angle <= hi:
+            return None
+    return pts
 
 
 def _four_corners(contour: np.ndarray) -> np.ndarray | None:
@@ -72,7 +92,8 @@ def _four_corners(contour: np.ndarray) -> np.ndarray | None:
 
 
 def page_quad(img: np.ndarray) -> Quad | None:
-    """The photographed sheet's corners in image pixels, or None (a scan, or no sheet clear enough)."""
+    """The photographed sheet's corners in image pixels, or None (a scan, two sheets, or no sheet clear
+    enough: an outline that four corners do not fit)."""
     cv2 = _cv2()
     h, w = img.shape[:2]
     scale = WORK_SIDE / max(h, w)
@@ -85,14 +106,23 @@ def page_quad(img: np.ndarray) -> Quad | None:
     contours, _ = cv2.findContours(paper, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
         return None
-    biggest = max(contours, key=cv2.contourArea)
+    contours = sorted(contours, key=cv2.contourArea, reverse=True)
+    biggest = contours[0]
     sh, sw = small.shape[:2]
-    if cv2.contourArea(biggest) < MIN_AREA * sh * sw:
+    area = cv2.contourArea(biggest)
+    if area < MIN_AREA * sh * sw:
         return None
+    if len(contours) > 1 and cv2.contourArea(contours[1]) >= MIN_AREA * sh * sw:
+        return None  # two sheets in one photo: flattening one would drop the other
     corners = _four_corners(biggest)
-    if corners is None:
+    quad = _ordered(corners) if corners is not None else None
+    if quad is None:
         return None
-    quad = _ordered(corners)
+    top = quad[1] - quad[0]
+    if abs(np.degrees(np.arctan2(top[1], top[0]))) > MAX_TURN_DEG:
+        return None
+    if not MIN_FIT <= area / max(1.0, float(cv2.contourArea(quad))) <= 1 / MIN_FIT:
+        return None  # the outline is no quadrilateral (a bright object beside the sheet, a torn page)
     margin = MIN_MARGIN * max(sh, sw)
     if (quad.min() < margin or (quad[:, 0] > sw - 1 - margin).any() or (quad[:, 1] > sh - 1 - margin).any()):
         return None  # the paper runs to the image border: a scan, or a sheet the photo cuts

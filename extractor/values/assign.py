@@ -88,7 +88,7 @@ def _glued(keys: list[str], toks: list[ValueToken], conf: float, rule: RowRule) 
     prov = toks[0].prov
     alts = split_row(texts, len(keys), rule)
     note = "glued digits split"
-    if not alts and rule is not NO_RULE:
+    if not alts and rule.kind != "none":
         alts = split_row_closest(texts, len(keys), rule)[:10]
         note = "glued digits: no split satisfies the row's own total (the source breaks it)"
         conf = min(conf, SPLIT_AMBIGUOUS_CONFIDENCE)

@@ -149,3 +149,26 @@ def test_a_phone_photo_is_read_the_way_it_is_shown(tmp_path) -> None:
     assert dark[MARK[1] + 4:MARK[3] - 4, MARK[0] + 4:MARK[2] - 4].mean() > 0.95  # the square where it was printed
     (_, shown, _) = page_images(buf.getvalue(), "image")[0]
     assert shown.size == (PAGE_W, PAGE_H)
+
+
+def _desk(*sheets: tuple[int, int, int, int], turn: float = 0.0) -> np.ndarray:
+    """Bright rectangles on a dark desk, the whole picture turned by ``turn`` degrees."""
+    img = Image.new("RGB", (1600, 1600), (70, 60, 50))
+    d = ImageDraw.Draw(img)
+    for box in sheets:
+        d.rectangle(box, fill=(235, 235, 230))
+    return np.asarray(img.rotate(turn, fillcolor=(70, 60, 50)))
+
+
+@pytest.mark.parametrize(("picture", "why"), [
+    (_desk((200, 200, 760, 1400), (840, 200, 1400, 1400)), "two sheets: flattening one would drop the other"),
+    (_desk((300, 200, 1200, 1400), (1200, 1100, 1500, 1400)), "a bright box beside the sheet: not four corners"),
+    (_desk((400, 200, 1200, 1300), turn=45), "turned 45 degrees: which side is up is not clear"),
+])
+def test_outlines_that_are_not_one_sheet_are_left_alone(picture: np.ndarray, why: str) -> None:
+    assert page_quad(picture) is None, why
+
+
+def test_one_sheet_on_a_desk_is_found() -> None:
+    quad = page_quad(_desk((300, 200, 1200, 1400), turn=8))
+    assert quad is not None and quad.shape == (4, 2)

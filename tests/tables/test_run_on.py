@@ -35,7 +35,7 @@ def _split(text: str) -> list[str]:
 
 def test_a_run_on_line_is_cut_into_the_template_rows() -> None:
     pieces = _split(PROSE + TABLES + AFTER)
-    assert pieces[0] == PROSE + "二、主动公开政府信息情况"  # the prose before the tables stays whole
+    assert pieces[:2] == [PROSE, "二、主动公开政府信息情况"]  # the prose before the tables stays whole
     assert pieces[-1] == AFTER
     for row in ("规章000", "行政规范性文件6233440", "行政许可4529", "行政强制65", "行政事业性收费18651.06",
                 "一、本年新收政府信息公开申请数量21710000218", "（一）予以公开710000071",
@@ -66,6 +66,33 @@ def test_run_on_real_report_shape_reads_every_cell() -> None:
     assert rep.cells["apply.result.withheld.state_secret.natural_person"].value == 4
     assert rep.cells["review.suit_after_review.total"].value == 19  # decided by the review identities
     assert rep.cells["review.suit_direct.total"].value == 0
+
+
+def test_item_numbers_with_a_comma_mark_after_the_numbers() -> None:
+    pieces = _split(PROSE + TABLES.replace("1.属于", "1、属于").replace("2.其他法律", "2、其他法律") + AFTER)
+    assert "（三）不予公开1、属于国家秘密4000004" in pieces and "2、其他法律行政法规禁止公开0000000" in pieces
+
+
+# Everyday prose that mentions 信息内容 and numbers followed by words (review of 2026-12-06).
+PLATFORM = ("（四）平台建设。进一步丰富公开信息内容，优化12345热线与门户网站的对接，实行7×24小时值守，咨询平均3天内答复，"
+            "配备2位专职人员，网站改版至2.0版，本年度新制定规章1部，清理5轮，覆盖8个乡镇和3个街道，开展培训6场，"
+            "编印手册2本，更新栏目4个，群众满意度达到98%以上。" * 2)
+
+
+def test_prose_that_mentions_the_table_words_is_not_cut() -> None:
+    assert _split(PLATFORM) == [PLATFORM]
+    stem = STEMS[0]
+    text = (GLUED / "docs" / f"{stem}.txt").read_text(encoding="utf-8")
+    with_prose = text.replace("二、主动公开政府信息情况", PLATFORM + "\n二、主动公开政府信息情况", 1)
+    assert with_prose != text
+    a, b = extract(GLUED / "docs" / f"{stem}.txt"), extract(with_prose.encode("utf-8"), {"name": f"{stem}.txt"})
+    assert {k: c.value for k, c in b.cells.items()} == {k: c.value for k, c in a.cells.items()}
+
+
+def test_the_end_of_the_tables_in_other_wordings() -> None:
+    for end in ("五、政府信息公开工作存在的主要问题及改进情况", "五、存在的问题及改进措施", "六、其他需要报告的事项"):
+        pieces = _split(PROSE + TABLES + end + "本年度新制定规章1部，清理5轮。")
+        assert pieces[-1] == end + "本年度新制定规章1部，清理5轮。", end
 
 
 @pytest.mark.parametrize("sep", ["", " "])
