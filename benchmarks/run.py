@@ -884,24 +884,22 @@ def _plot_damage(bx: Any, res: dict[str, Any]) -> None:
 # ---------------------------------------------------------------- main
 
 
-def is_scan_form(form: str, items: list[Item]) -> bool:
-    """Scans: image-only documents (gold ``damage.scan`` or ``damage.photo``, or the form's name says so)."""
-    if "scan" in form or is_photo_form(form, items):
-        return True
+def _damage_kinds(items: list[Item]) -> set[str]:
+    """What the form's first gold file says was done to it (``damage.scan``, ``damage.photo``)."""
     for it in items[:1]:
         damage = json.loads(it.gold.read_text(encoding="utf-8")).get("damage")
-        return isinstance(damage, dict) and "scan" in damage
-    return False
+        return set(damage) if isinstance(damage, dict) else set()
+    return set()
+
+
+def is_scan_form(form: str, items: list[Item]) -> bool:
+    """Scans: image-only documents (gold ``damage.scan`` or ``damage.photo``, or the form's name says so)."""
+    return "scan" in form or form == "photo" or bool({"scan", "photo"} & _damage_kinds(items))
 
 
 def is_photo_form(form: str, items: list[Item]) -> bool:
     """Photographed pages (gold ``damage.photo``): also read with the sheet left unflattened, to measure it."""
-    if form == "photo":
-        return True
-    for it in items[:1]:
-        damage = json.loads(it.gold.read_text(encoding="utf-8")).get("damage")
-        return isinstance(damage, dict) and "photo" in damage
-    return False
+    return form == "photo" or "photo" in _damage_kinds(items)
 
 
 def run_all(forms: dict[str, list[Item]], quick: bool, no_ocr: bool) -> dict[str, Any]:

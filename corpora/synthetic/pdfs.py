@@ -164,6 +164,14 @@ def _stamp_spot(page: Any, scale: float) -> tuple[int, int] | None:
     return None
 
 
+def write_image_pdf(pages: list[Image.Image], dst: Path, dpi: int, quality: int, producer: str) -> None:
+    """Page images as an image-only PDF of JPEGs, with a fixed info dictionary (reproducible bytes)."""
+    buf = io.BytesIO()
+    pages[0].save(buf, "PDF", save_all=True, append_images=pages[1:], resolution=float(dpi), quality=quality,
+                  creationDate=FIXED_PDF_TIME, modDate=FIXED_PDF_TIME, title=dst.stem, producer=producer)
+    dst.write_bytes(buf.getvalue())
+
+
 def scan_pdf(src: Path, dst: Path, dmg: Damage, rng: random.Random, stamp_text: str) -> dict[str, Any]:
     doc = pdfium.PdfDocument(str(src))
     pages: list[Image.Image] = []
@@ -188,11 +196,7 @@ def scan_pdf(src: Path, dst: Path, dmg: Damage, rng: random.Random, stamp_text: 
             pages.append(img)
     finally:
         doc.close()
-    buf = io.BytesIO()
-    pages[0].save(buf, "PDF", save_all=True, append_images=pages[1:], resolution=float(dmg.dpi),
-                  quality=dmg.jpeg_quality, creationDate=FIXED_PDF_TIME, modDate=FIXED_PDF_TIME, title=dst.stem,
-                  producer="scan")
-    dst.write_bytes(buf.getvalue())
+    write_image_pdf(pages, dst, dmg.dpi, dmg.jpeg_quality, "scan")
     out = asdict(dmg)
     out["stamp_page"] = stamped_page
     return out
@@ -271,11 +275,7 @@ def photo_pdf(src: Path, dst: Path, dmg: PhotoDamage, rng: random.Random) -> dic
             corners.append(where)
     finally:
         doc.close()
-    buf = io.BytesIO()
-    pages[0].save(buf, "PDF", save_all=True, append_images=pages[1:], resolution=float(dmg.dpi),
-                  quality=dmg.jpeg_quality, creationDate=FIXED_PDF_TIME, modDate=FIXED_PDF_TIME, title=dst.stem,
-                  producer="photo")
-    dst.write_bytes(buf.getvalue())
+    write_image_pdf(pages, dst, dmg.dpi, dmg.jpeg_quality, "photo")
     out = asdict(dmg)
     out["corners"] = corners
     return out

@@ -56,6 +56,17 @@ def _nbsp_pieces(cell: SourceCell) -> list[_Piece] | None:
                    for t in _NBSP_TOKENS.findall(tail)]
 
 
+def _glued_label(text: str, cell: SourceCell) -> list[_Piece] | None:
+    """A label running straight into digits: the label, then the digits as glued value pieces (a unit stays
+    on the last); None when the text does not end in digits after a CJK label."""
+    m = _GLUED.match(text)
+    if not (m and _CJK.search(m.group("label"))):
+        return None
+    segs = _SIGNED.findall(m.group("blob"))
+    segs[-1] += m.group("unit") or ""
+    return [_Piece("label", m.group("label"), cell)] + [_Piece("value", seg, cell, glued=True) for seg in segs]
+
+
 def _split_cell(cell: SourceCell) -> list[_Piece]:
     if "\xa0" in cell.text:
         pieces = _nbsp_pieces(cell)
@@ -74,22 +85,11 @@ def _split_cell(cell: SourceCell) -> list[_Piece]:
     tail: list[str] = []
     while len(parts) > 1 and parse_value(parts[-1]).kind == "number":
         tail.insert(0, parts.pop())
-    if tail:
+    if tail:  # spaced numbers after the label; the first may be glued to it ("…申请数量0 0 0 0 0 00")
         label = "".join(parts)
-        values = [_Piece("value", t, cell) for t in tail]
-        m = _GLUED.match(label)
-        if m and _CJK.search(m.group("label")) and not m.group("unit"):
-            # the first number glued to the label, the rest spaced ("…申请数量0 0 0 0 0 00")
-            glued = [_Piece("value", seg, cell, glued=True) for seg in _SIGNED.findall(m.group("blob"))]
-            return [_Piece("label", m.group("label"), cell), *glued, *values]
-        return [_Piece("label", label, cell), *values]
-    squashed = WS.sub("", text)
-    m = _GLUED.match(squashed)
-    if m and _CJK.search(m.group("label")):
-        segs = _SIGNED.findall(m.group("blob"))
-        segs[-1] += m.group("unit") or ""
-        return [_Piece("label", m.group("label"), cell)] + [_Piece("value", seg, cell, glued=True) for seg in segs]
-    return [_Piece("label", cell.text.strip(), cell)]  # as written: the report shows the raw label
+        head = _glued_label(label, cell) or [_Piece("label", label, cell)]
+        return head + [_Piece("value", t, cell) for t in tail]
+    return _glued_label(WS.sub("", text), cell) or [_Piece("label", cell.text.strip(), cell)]  # as written
 
 
 def _candidate(labels: list[_Piece], values: list[_Piece], row: SourceRow, grid: bool) -> RowCandidate:

@@ -101,18 +101,11 @@ def _cuts(part: str) -> tuple[set[int], int]:
         while at >= 0:
             cuts.add(at + len(title))
             at = part.find(title, at + 1)
-    for m in labels.finditer(part):
+    for m in labels.finditer(part):  # longest label first: 规范性文件 inside 行政规范性文件 is not a match
         before = _before(part, m.start())
-        if before and (_cjk(before) or before in "）)") and not _inside_label(part, m.start()):
+        if before and (_cjk(before) or before in "）)"):
             cuts.add(m.start())
     return cuts, boundaries
-
-
-def _inside_label(part: str, at: int) -> bool:
-    """``行政许可`` inside ``其他对外管理服务事项`` cannot happen, but a label's tail can match a shorter
-    label (``规范性文件`` in ``行政规范性文件``): not a cut when a longer label covers the position."""
-    labels = _vocab()[0]
-    return any(m.start() < at < m.end() for m in labels.finditer(part, max(0, at - 12), at + 12))
 
 
 def _review_value_row(piece: str) -> list[str]:

@@ -15,18 +15,19 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 import numpy as np
 
-from ..datamodel import Document, Format, Provenance, SourceRow, SourceTable, TextLine, Word
+from ..datamodel import BBox, Document, Format, Provenance, SourceRow, SourceTable, TextLine, Word
 from ..errors import CorruptDocumentError, LimitExceededError, MissingDependencyError
 from ..ingest import RawInput
 from ..ocr import get_engine
 from ..options import Options
 from ..tables.geometry import words_to_rows
 from ..tables.ruling import SEAL_TEXT_MAX, GridTable, ruled_page
-from .rectify import Rectified, page_quad, rectify
+from .rectify import page_quad, rectify
 
 
 def _pil() -> Any:
@@ -141,15 +142,19 @@ def _under_stamp(words: list[Word], mask: np.ndarray | None) -> list[Word]:
     return out
 
 
+def _with_box(prov: Provenance, move: Callable[[BBox], BBox]) -> Provenance:
+    return prov.model_copy(update={"bbox": move(prov.bbox)}) if prov.bbox else prov
+
+
+def _words_moved(words: list[Word], move: Callable[[BBox], BBox]) -> list[Word]:
+    return [w.model_copy(update={"prov": _with_box(w.prov, move)}) for w in words]
+
+
 def _scaled(words: list[Word], factor: float) -> list[Word]:
+    """OCR boxes (image pixels) in page units."""
     if factor == 1.0:
         return words
-    out = []
-    for w in words:
-        b = w.prov.bbox
-        bbox = (b[0] * factor, b[1] * factor, b[2] * factor, b[3] * factor) if b else None
-        out.append(w.model_copy(update={"prov": w.prov.model_copy(update={"bbox": bbox})}))
-    return out
+    return _words_moved(words, lambda b: (b[0] * factor, b[1] * factor, b[2] * factor, b[3] * factor))
 
 
 def _page_tables(img: np.ndarray, words: list[Word], pno: int, factor: float,
@@ -184,23 +189,15 @@ def _grid_table(g: GridTable, pno: int) -> SourceTable:
     return SourceTable(rows=g.rows, kind="grid", prov=Provenance(page=pno, bbox=g.bbox))
 
 
-def _box_back(prov: Provenance, flat: Rectified, factor: float) -> Provenance:
-    return prov.model_copy(update={"bbox": flat.box_back(prov.bbox, factor)}) if prov.bbox else prov
-
-
-def _words_back(words: list[Word], flat: Rectified, factor: float) -> list[Word]:
-    return [w.model_copy(update={"prov": _box_back(w.prov, flat, factor)}) for w in words]
-
-
-def _tables_back(tables: list[SourceTable], flat: Rectified, factor: float) -> list[SourceTable]:
-    """Tables found on the flattened page with every box mapped back into the photo."""
+def _tables_moved(tables: list[SourceTable], move: Callable[[BBox], BBox]) -> list[SourceTable]:
+    """Tables with every box (table, rows, cells) moved, e.g. from the flattened page back into the photo."""
     out = []
     for t in tables:
         rows = [r.model_copy(update={
-            "prov": _box_back(r.prov, flat, factor),
-            "cells": [c.model_copy(update={"prov": _box_back(c.prov, flat, factor)}) for c in r.cells],
+            "prov": _with_box(r.prov, move),
+            "cells": [c.model_copy(update={"prov": _with_box(c.prov, move)}) for c in r.cells],
         }) for r in t.rows]
-        out.append(t.model_copy(update={"rows": rows, "prov": _box_back(t.prov, flat, factor)}))
+        out.append(t.model_copy(update={"rows": rows, "prov": _with_box(t.prov, move)}))
     return out
 
 
@@ -224,8 +221,9 @@ def _ocr(images: Iterator[np.ndarray], raw: RawInput, options: Options, fmt: For
         hidden = seal_cover(mask, factor) if mask is not None else None
         page_tables = _page_tables(img, page_words, pno, factor, hidden)
         if flat is not None:
-            page_words = _words_back(page_words, flat, factor)
-            page_tables = _tables_back(page_tables, flat, factor)
+            back = partial(flat.box_back, factor=factor)
+            page_words = _words_moved(page_words, back)
+            page_tables = _tables_moved(page_tables, back)
         words.extend(page_words)
         tables.extend(page_tables)
     tables = [t.model_copy(update={"prov": t.prov.model_copy(update={"table": i})}) for i, t in enumerate(tables)]
