@@ -223,6 +223,7 @@ def find_review_row(cands: list[RowCandidate], t: Template, m: LabelMatcher) -> 
     header = normalize_label("行政复议")
     header_words = {normalize_label(w) for w in t.review_header_labels} | {
         normalize_label(v) for labels in t.column_labels["review"].values() for v in labels}
+    header_chars = {ch for w in header_words for ch in w}
     for i, c in enumerate(cands):
         if header not in normalize_label(c.label) or _n_values(c):
             continue
@@ -232,7 +233,8 @@ def find_review_row(cands: list[RowCandidate], t: Template, m: LabelMatcher) -> 
             lab = normalize_label(_label(m, d))
             for w in sorted(header_words, key=len, reverse=True):  # header cells the numbers ran into
                 lab = lab.replace(w, "")
-            labelled = bool(lab)
+            # what is left of a header cell broken over two lines ("尚未" / "审结总计") is header too
+            labelled = bool(lab) and not set(lab) <= header_chars
             if _review_like(d) and (not labelled or _best(m, d) < MATCH_MIN):
                 return d
             if labelled and _best(m, d) >= MATCH_MIN:

@@ -51,8 +51,12 @@ def _pipe_row(text: str, line: int) -> SourceRow | None:
 
 
 def _is_pipe_line(text: str) -> bool:
+    """A markdown pipe-table line: "| a | b |", or without the outer pipes as html2text writes them
+    ("规章 | 0 | 0 | 0", "行政许可 | 0"), or a separator line ("---|---")."""
     t = text.strip()
-    return t.count("|") >= 2 and (t.startswith("|") or t.endswith("|"))
+    if t.count("|") >= 2 and (t.startswith("|") or t.endswith("|")):
+        return True
+    return " | " in t or bool(_PIPE_SEPARATOR.match(t))
 
 
 def _is_single_cell_line(text: str) -> bool:

@@ -12,12 +12,12 @@ Numbers are never changed silently: everything set here carries ``source`` and `
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from .._unionfind import DisjointSets
 from ..datamodel import Cell, Check, Number, Provenance
 from ..templates import Identity, Template
-from ..values.assign import SPLIT_UNIQUE_CONFIDENCE, RowReading
+from ..values.assign import SPLIT_UNIQUE_CONFIDENCE, PlacedSplit, RowReading
 from ..values.glue import Split
 from .joint import consistent_splits
 
@@ -191,51 +191,73 @@ def _ranked(opts: set[Split], r: RowReading) -> list[Split]:
     return sorted(opts, key=r.alternatives.index)
 
 
-def _possible(keys: list[str], split: Split) -> bool:
+def _possible(keys: list[str], split: PlacedSplit) -> bool:
     """Counts are never negative; only 本年增/减 (``change``) carries a sign, and it cannot remove more items
     than the year began with (上一年项目数量 + 本年增/减 ≥ 0)."""
-    vals = dict(zip((k.rsplit(".", 1)[-1] for k in keys), split, strict=True))
+    vals = dict(zip((k.rsplit(".", 1)[-1] for k in keys), (0 if v is None else v for v in split), strict=True))
     if any(v < 0 for col, v in vals.items() if col != "change"):
         return False
     return not ("prev_items" in vals and "change" in vals and vals["prev_items"] + vals["change"] < 0)
 
 
+def _zero_view(r: RowReading) -> tuple[RowReading, dict[Split, list[PlacedSplit]]]:
+    """A placed row's placements as the identities see them (a blank cell counts 0), each view with the
+    placements it stands for: two placements that differ only in where a 0 and a blank sit look alike."""
+    back: dict[Split, list[PlacedSplit]] = {}
+    for a in r.placements:
+        back.setdefault(tuple(0 if v is None else v for v in a), []).append(a)
+    return RowReading(r.keys, r.cells, list(back), r.raw, r.prov), back
+
+
 def resolve_alternatives(readings: list[RowReading], cells: dict[str, Cell], t: Template) -> None:
-    """Where glued digits left several splits of a row, keep the splits under which most identities of the
-    whole table hold. A cell stays ambiguous only where those splits still disagree."""
+    """Where glued digits left several splits of a row, or a row with fewer numbers than columns several
+    placements, keep those under which most identities of the whole table hold. A cell stays ambiguous only
+    where they still disagree."""
     for r in readings:
-        possible = [a for a in r.alternatives if _possible(r.keys, a)]
-        if possible and len(possible) < len(r.alternatives):
-            n_fit = len(r.alternatives)
-            r.alternatives = possible
-            _mark_split(r, possible, n_fit, cells, "no negative count (上一年 + 本年增/减 ≥ 0)")
-    amb = [r for r in readings if len(r.alternatives) > 1]
+        for attr in ("alternatives", "placements"):
+            opts = getattr(r, attr)
+            possible = [a for a in opts if _possible(r.keys, a)]
+            if possible and len(possible) < len(opts):
+                setattr(r, attr, possible)
+                _mark_split(r, possible, len(opts), cells, "no negative count (上一年 + 本年增/减 ≥ 0)")
+    amb = [r for r in readings if len(r.alternatives) > 1 or len(r.placements) > 1]
     if not amb:
         return
+    views = [_zero_view(r) if r.placements else (r, None) for r in amb]
     values = {k: c.value for k, c in cells.items()}
-    for r, (opts, how) in zip(amb, _joint_optimum(amb, values, t), strict=True):
-        n_fit = len(r.alternatives)
-        r.alternatives = opts
-        _mark_split(r, opts, n_fit, cells, how)
+    for r, (_view, back), (opts, how) in zip(amb, views, _joint_optimum([v for v, _ in views], values, t),
+                                             strict=True):
+        if back is None:
+            n_fit = len(r.alternatives)
+            r.alternatives = opts
+            _mark_split(r, opts, n_fit, cells, how)
+        else:
+            n_fit = len(r.placements)
+            r.placements = [a for o in opts for a in back[o]]
+            _mark_split(r, r.placements, n_fit, cells, how)
 
 
-def _mark_split(r: RowReading, options: list[Split], n_fit: int, cells: dict[str, Cell], decided_by: str) -> None:
+def _mark_split(r: RowReading, options: Sequence[PlacedSplit], n_fit: int, cells: dict[str, Cell],
+                decided_by: str) -> None:
     """The row's cells take ``options[0]``; a column on which every remaining split agrees is settled (not
     ambiguous, not flagged), the others stay ambiguous with the remaining splits as candidates."""
+    what, ways = ("fewer numbers than columns", "placements") if r.kind == "placed" else ("glued digits", "splits")
     for i, k in enumerate(r.keys):
         c = cells[k]
+        v = options[0][i]
+        source = c.source if r.kind != "placed" else ("read" if v is not None else "blank")
         if len({a[i] for a in options}) == 1:
             why = (f"{decided_by} chose this one" if len(options) == 1
-                   else f"the {len(options)} splits left ({decided_by}) agree here")
+                   else f"the {len(options)} {ways} left ({decided_by}) agree here")
             cells[k] = c.model_copy(update={
-                "value": options[0][i], "ambiguous": False, "review": False, "candidates": None,
-                "confidence": SPLIT_UNIQUE_CONFIDENCE - 0.1, "reason": f"glued digits: {n_fit} splits fit the row; {why}"})
+                "value": v, "ambiguous": False, "review": False, "candidates": None, "source": source,
+                "confidence": SPLIT_UNIQUE_CONFIDENCE - 0.1, "reason": f"{what}: {n_fit} {ways} fit the row; {why}"})
         else:
             cells[k] = c.model_copy(update={
-                "value": options[0][i], "ambiguous": True, "review": True,
+                "value": v, "ambiguous": True, "review": True, "source": source,
                 "confidence": min(c.confidence, FAILED_CHECK_CONFIDENCE),
                 "candidates": [list(a) for a in options[:10]],
-                "reason": f"glued digits: {len(options)} of {n_fit} splits that fit the row remain; {decided_by}"})
+                "reason": f"{what}: {len(options)} of {n_fit} {ways} that fit the row remain; {decided_by}"})
 
 
 def infer_mixed_form(cells: dict[str, Cell], t: Template, assigned: set[str]) -> list[str]:

@@ -7,10 +7,12 @@ are split (values/glue.py) and every alternative that fits is kept for validate/
 
 from __future__ import annotations
 
+import itertools
+import re
 from dataclasses import dataclass, field
 
 from ..datamodel import Cell, Provenance, ValueToken
-from .glue import NO_RULE, RowRule, Split, split_row, split_row_closest, split_with_blanks
+from .glue import NO_RULE, RowRule, Split, plausibility, split_row, split_row_closest, split_with_blanks
 from .parse import is_digit_blob, parse_value, split_unit, strip_edge_glyphs
 
 # Confidence of a value read from glued digits when only one split fits the row (its own identity held).
@@ -28,6 +30,20 @@ class RowReading:
     alternatives: list[Split] = field(default_factory=list)  # >1 only for an ambiguous glued row
     raw: str = ""
     prov: Provenance = field(default_factory=Provenance)
+    # >1 only for a row with fewer numbers than columns: the ways its numbers go in order into its cells
+    # (None: a cell left blank)
+    placements: list[PlacedSplit] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return "placed" if self.placements else "glued"
+
+
+PlacedSplit = tuple[int | float | None, ...]
+# Placements of a short row tried at most (C(15, 7) = 6435 for a review row of 7 numbers).
+MAX_PLACEMENTS = 2000
+# A short row's numbers as written are standalone numbers: no leading zero ("00" is two glued cells).
+_STANDALONE = re.compile(r"^[+\-]?(?:0|[1-9]\d*)(?:\.\d+)?$")
 
 
 def _trim(tokens: list[ValueToken], k: int) -> tuple[list[ValueToken], str | None]:
@@ -131,6 +147,63 @@ def _glued_with_blanks(keys: list[str], toks: list[ValueToken], conf: float) -> 
     return RowReading(keys, cells, [], raw, prov)
 
 
+def _placements(values: list[int | float], k: int, rule: RowRule) -> list[PlacedSplit]:
+    """Every way to put a short row's numbers, in their order, into ``k`` cells (None: a cell left blank),
+    those satisfying the row's own identities first (a blank counts 0; a row rule's total is never blank),
+    then the template's usually-zero prior, then the leftmost cells filled first."""
+    out: list[tuple[int, tuple[int, int, int], tuple[int, ...], PlacedSplit]] = []
+    for pos in itertools.islice(itertools.combinations(range(k), len(values)), MAX_PLACEMENTS):
+        row: list[int | float | None] = [None] * k
+        for p, v in zip(pos, values, strict=True):
+            row[p] = v
+        zero = tuple(0 if v is None else v for v in row)
+        holds = rule.holds(zero) and (rule.kind != "sum_last" or row[-1] is not None)
+        out.append((0 if holds else 1, plausibility(zero, rule.usually_zero), pos, tuple(row)))
+    out.sort(key=lambda x: x[:3])
+    if rule.kind != "none" and out and out[0][0] == 0:
+        out = [o for o in out if o[0] == 0]
+    return [o[3] for o in out]
+
+
+def _placed(keys: list[str], toks: list[ValueToken], conf: float, rule: RowRule) -> RowReading | None:
+    """A row printed with fewer numbers than columns (a converter dropped its empty cells): the numbers go
+    into the cells in order, each way kept as an alternative for validate/ to decide by the table's
+    identities. Only cells on which every placement agrees are confident."""
+    vals: list[int | float] = []
+    for t in toks:
+        p = parse_value(t.text)
+        digits, _ = split_unit(t.text)
+        if p.kind != "number" or p.value is None or not _STANDALONE.match(digits.replace(",", "")):
+            return None
+        vals.append(p.value)
+    alts = _placements(vals, len(keys), rule)
+    if not alts:
+        return None
+    raw = " ".join(t.text.strip() for t in toks)
+    prov = toks[0].prov
+    best = alts[0]
+    tok_at = {}
+    it = iter(toks)
+    for i, v in enumerate(best):
+        if v is not None:
+            tok_at[i] = next(it)
+    cells: dict[str, Cell] = {}
+    n = f"row has {len(toks)} numbers for {len(keys)} columns"
+    for i, key in enumerate(keys):
+        agree = len({a[i] for a in alts}) == 1
+        v = best[i]
+        tp = tok_at[i].prov if i in tok_at else prov
+        why = f"{n}; placed in order, {len(alts)} placements fit the row" + (
+            "; every placement agrees here" if agree else ", most plausible kept")
+        c_conf = min(conf * (tok_at[i].confidence if i in tok_at else 1.0), SPLIT_UNIQUE_CONFIDENCE) if agree \
+            else SPLIT_AMBIGUOUS_CONFIDENCE
+        cells[key] = Cell(value=v, raw=tok_at[i].text if i in tok_at else "", source="read" if v is not None else "blank",
+                          unit=parse_value(tok_at[i].text).unit if i in tok_at else None,
+                          confidence=c_conf, prov=tp, ambiguous=not agree, review=not agree, reason=why,
+                          candidates=[list(a) for a in alts[:10]] if not agree else None)
+    return RowReading(keys, cells, [], raw, prov, placements=alts if len(alts) > 1 else [])
+
+
 def read_row(keys: list[str], tokens: list[ValueToken], label_score: float,
              rule: RowRule = NO_RULE) -> RowReading:
     k = len(keys)
@@ -145,6 +218,10 @@ def read_row(keys: list[str], tokens: list[ValueToken], label_score: float,
     if len(toks) < k and filled and all(is_digit_blob(t.text) for t in filled) and sum(ndigits) >= k \
             and max(ndigits) > 1:
         return _glued(keys, filled, conf_label, rule)
+    if filled and len(filled) == len(toks) < k and not note and not any(t.glued for t in toks):
+        placed = _placed(keys, toks, conf_label, rule)
+        if placed is not None:
+            return placed
     cells: dict[str, Cell] = {}
     for i, key in enumerate(keys):
         if i < len(toks):

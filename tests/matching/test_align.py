@@ -50,3 +50,15 @@ def test_unmatched_row_inside_the_table_is_reported_not_dropped() -> None:
     assert [r.label for r in unmapped] == ["其中：通过网络申请的数量"]
     assert unmapped[0].score < MATCH_MIN and unmapped[0].runner_up is not None
     assert all(r.score >= 95 for r in res.matches if r.key)
+
+
+def test_review_row_after_header_cells_broken_over_lines() -> None:
+    """html2text breaks 尚未审结 over two pipe lines; the tail "审结总计" joined to the numbers is header,
+    not a row label (it would match （七）总计)."""
+    from extractor.matching.align import find_review_row
+
+    t = load_template("2021")
+    m = LabelMatcher(t)
+    rows = [cand("行政复议行政诉讼", 0), cand("结果维持结果纠正其他结果尚未", 0),
+            RowCandidate(label="审结总计", label_parts=["审结", "总计"], values=[ValueToken(text="0")] * 15)]
+    assert find_review_row(rows, t, m) is rows[2]

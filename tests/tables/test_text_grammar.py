@@ -29,3 +29,13 @@ def test_markdown_pipe_rows() -> None:
 
 def test_page_footers_inside_a_table_are_dropped() -> None:
     assert rows_of("规章 0 0 0\n- 3 -\n— 4 —\n第 5 页\n行政许可 1") == [["规章 0 0 0"], ["行政许可 1"]]
+
+
+def test_html2text_pipe_rows_without_outer_pipes() -> None:
+    """html2text writes table rows as ``a | b | c`` (no outer pipes, two trailing spaces) and ``---|---``."""
+    text = "信息内容 | 本年制发件数 | 本年废止件数  \n---|---|---  \n规章 | 0 | 10  \n行政许可 | 0  \n"
+    assert rows_of(text) == [["信息内容", "本年制发件数", "本年废止件数"], ["规章", "0", "10"], ["行政许可", "0"]]
+
+
+def test_prose_with_one_pipe_is_not_a_table_row() -> None:
+    assert rows_of("网站标识码|备案号") == [["网站标识码|备案号"]]
