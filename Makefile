@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e ".[docs,ocr,service,bench,parquet,ray,dev]"
+	$(PY) -m pip install -q -e ".[docs,ocr,service,bench,parquet,ray,dev,convert]"
 	rm -f $(VENV)/.installed-*; touch $@
 
 install: $(STAMP)

@@ -1,0 +1,5 @@
+import sys
+
+from corpora.convert import main
+
+sys.exit(main())
