@@ -43,6 +43,32 @@ def extract(source: str | bytes | os.PathLike[str], options: Options | dict[str,
     return report
 
 
+# The warning prefix of a document that looks like an annual report but yields no statistics table.
+TABLES_NOT_FOUND = "tables_not_found"
+# Reports on this year and later follow a national template (国办公开办函〔2019〕60号).
+FIRST_TEMPLATE_YEAR = 2019
+# The templates' section headings (二、三、四 of every report); two of them make a document report-like.
+_SECTION_HEADINGS = ("主动公开政府信息情况", "收到和处理政府信息公开申请情况", "政府信息公开行政复议、行政诉讼情况")
+
+
+def _report_like(title: str | None, year: int | None, text: str, evidence: dict[str, float]) -> str | None:
+    """Why a document without tables still looks like an annual report under the 2019/2021 templates (None
+    when it does not; a report on a year before 2019 has no standard tables)."""
+    if year is not None and year < FIRST_TEMPLATE_YEAR:
+        return None
+    sq = squash(text)
+    if title and "政府信息公开" in squash(title):
+        return "its title"
+    headings = sum(1 for h in _SECTION_HEADINGS if h in sq)
+    if headings >= 2:
+        return f"{headings} of the template's section headings"
+    labels = int(evidence.get("table_rows", 0)) + int(max((v for k, v in evidence.items() if k != "table_rows"),
+                                                          default=0))
+    if labels >= 3:
+        return f"{labels} of the template's row or column labels"
+    return None
+
+
 def _header_unit(unit: str, text_squashed: str) -> bool:
     return re.search(r"金额.{0,20}?单位[:：]?" + re.escape(unit), text_squashed) is not None
 
@@ -97,6 +123,11 @@ def build_report(doc: Document, opts: Options | None = None) -> Report:
     t1 = time.perf_counter()
     if t is None:
         report.warnings.append("no standard statistics table found (template null)")
+        why = _report_like(report.title, report.year, full, report.template_evidence)
+        if why:  # an annual report whose tables were not recovered: never "ok", the batch counts it
+            report.status = "partial"
+            report.warnings.append(f"{TABLES_NOT_FOUND}: the document looks like an annual report ({why}) "
+                                   "but no statistics table was recovered")
         report.timings = {"tables": t1 - t0}
         return report
     report.template = t.id  # type: ignore[assignment]

@@ -28,7 +28,7 @@ from ..errors import ExtractorError
 from ..options import Options
 from ..pipeline import extract
 
-BATCH_CODES = ("not_a_report", "timeout", "memory", "crashed", "internal")
+BATCH_CODES = ("not_a_report", "tables_not_found", "timeout", "memory", "crashed", "internal")
 
 
 class BatchRecord(BaseModel):
@@ -115,8 +115,12 @@ class Extractor:
             return rec
         sha256 = sha256 or rep.sha256
         if rep.status != "needs_ocr" and rep.template is None:
-            rec = failed(shown, "not_a_report", "no standard statistics table found (template null)",
-                         sha256=sha256, seconds=secs(), stage="tables")
+            if rep.status == "partial":  # it looks like an annual report, but its tables were not recovered
+                rec = failed(shown, "tables_not_found", "the document looks like an annual report but no "
+                             "statistics table was recovered", sha256=sha256, seconds=secs(), stage="tables")
+            else:
+                rec = failed(shown, "not_a_report", "no standard statistics table found (template null)",
+                             sha256=sha256, seconds=secs(), stage="tables")
             rec.report = rep
             return rec
         return BatchRecord(path=shown, sha256=sha256, status=rep.status, report=rep, seconds=secs())
