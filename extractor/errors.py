@@ -55,6 +55,12 @@ class LimitExceededError(InputError):
     code = "limit"
 
 
+class OutsideSourceError(InputError):
+    """A link (in a folder SOURCE or an archive) that points outside the input: never opened or hashed."""
+
+    code = "outside_source"
+
+
 class MissingDependencyError(ExtractorError):
     """An optional component is not installed; the message names what to install."""
 
@@ -93,6 +99,7 @@ __all__ = [
     "LimitExceededError",
     "MissingDependencyError",
     "OptionsError",
+    "OutsideSourceError",
     "TemplateError",
     "UnsupportedFormatError",
 ]

@@ -13,16 +13,37 @@ from .errors import OptionsError
 
 class Limits(BaseModel):
     """Resource limits applied to every document. Defaults suit scraped report archives: the largest
-    real reports are a few MB; anything far past that is a mistake or hostile."""
+    real reports are a few MB; anything far past that is a mistake or hostile. Every limit is checked before
+    the work it bounds is done (from a header, a count or a declared size where there is one) and a refusal
+    is a ``LimitExceededError`` (code ``limit``) naming the limit and the number that passed it."""
 
     model_config = ConfigDict(extra="forbid")
 
     max_file_bytes: int = Field(200 * 1024 * 1024, gt=0, description="input size (bytes)")
-    max_text_chars: int = Field(20_000_000, gt=0, description="decoded text size (characters)")
-    max_pages: int = Field(500, gt=0, description="pages of a PDF")
-    max_image_pixels: int = Field(120_000_000, gt=0, description="pixels of one image (decompression bombs)")
+    # 5M characters: the largest real report text is ~60k characters (corpora/real); the worst text measured
+    # (a 1M-character line of label-like prose) peaks at ~0.4 GB per 1M characters, so 5M fits the
+    # max_memory_mb default below with room for the rest of the pipeline (20M needed more than 8 GB).
+    max_text_chars: int = Field(5_000_000, gt=0, description="decoded text size (characters)")
+    # The longest real line is ~10k characters (a whole report flattened onto one line, corpora/real/
+    # pingtan_*); the text grammar and the label regexes run per line.
+    max_line_chars: int = Field(200_000, gt=0, description="characters of one line of text")
+    max_pages: int = Field(500, gt=0, description="pages of a PDF (counted from the page tree before pages "
+                                                   "are built)")
+    max_image_pixels: int = Field(120_000_000, gt=0, description="pixels of one image or rendered page "
+                                                                  "(decompression bombs)")
+    # A statistics table is ~30 x 10 cells; a 3.9 KB HTML table of rowspan=colspan=1000 cells expands to
+    # more than 10^8 positions (5.9 GB) unless the grid is counted before it is built.
+    max_table_cells: int = Field(200_000, gt=0, description="grid positions of all tables of one HTML/DOCX "
+                                                             "document after row/column spans are expanded")
+    # Content streams of real report PDFs inflate to a few MB; the largest legitimate stream is a page image
+    # at max_image_pixels in RGB (360 MB). A 1 MB flate bomb inflates to 1 GB (2.2 GB in pdfminer).
+    max_inflated_bytes: int = Field(384 * 1024 * 1024, gt=0, description="bytes of one PDF stream after "
+                                                                          "decompression")
     max_zip_member_bytes: int = Field(200 * 1024 * 1024, gt=0, description="uncompressed size of one zip member")
     max_zip_ratio: float = Field(200.0, gt=0, description="uncompressed/compressed ratio of a zip member")
+    # Share of undecodable bytes replaced (and counted in warnings) before a text is refused as ``decode``.
+    max_bad_bytes_share: float = Field(0.01, ge=0, le=1, description="share of undecodable bytes tolerated "
+                                                                      "in a text")
     timeout_s: float = Field(300.0, gt=0, description="wall-clock time per document (batch workers)")
     max_memory_mb: int = Field(4096, gt=0, description="memory per worker process (batch workers)")
 

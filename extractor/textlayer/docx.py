@@ -22,8 +22,8 @@ from typing import Any, Literal
 from lxml import etree
 
 from ..datamodel import Document, Provenance, SourceCell, SourceRow, SourceTable, TextLine
-from ..errors import CorruptDocumentError
-from ..ingest import RawInput
+from ..errors import CorruptDocumentError, LimitExceededError
+from ..ingest import RawInput, check_lines
 from ..options import Options
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -61,8 +61,17 @@ def _children(el: Any, tags: set[str]) -> Iterator[Any]:
             yield from _children(ch, tags)
 
 
+def _node_text(n: Any) -> str:
+    """A w:t's text; an entity reference the parser leaves unresolved (a DTD in the part) is dropped but
+    the text after it (its tail) is kept."""
+    text = n.text or ""
+    if len(n):
+        text += "".join(ch.tail or "" for ch in n)
+    return text
+
+
 def para_text(p: Any) -> str:
-    return "".join(_NODE_TEXT.get(etree.QName(n).localname, n.text or "") for n in _TEXT_NODES(p))
+    return "".join(_NODE_TEXT.get(etree.QName(n).localname) or _node_text(n) for n in _TEXT_NODES(p))
 
 
 def _val(el: Any, path: str) -> str | None:
@@ -76,6 +85,12 @@ def _int_val(el: Any, path: str, default: int) -> int:
         return max(1, int(v)) if v else default
     except ValueError:
         return default
+
+
+def row_width(tr: Any) -> int:
+    """Grid columns of one row (gridBefore + every cell's gridSpan), from the attributes alone."""
+    return _int_val(tr, "w:trPr/w:gridBefore", 0) + sum(_int_val(tc, "w:tcPr/w:gridSpan", 1)
+                                                         for tc in _children(tr, {_w("tc")}))
 
 
 def _cell_text(tc: Any) -> str:
@@ -134,6 +149,8 @@ def _source_table(grid: _Grid, index: int) -> SourceTable:
 @dataclass
 class _Reader:
     mode: VMergeMode
+    max_cells: int | None = None  # grid cells of all the document's tables (Limits.max_table_cells)
+    cells: int = 0
     lines: list[str] = field(default_factory=list)
     tables: list[SourceTable] = field(default_factory=list)
 
@@ -150,6 +167,11 @@ class _Reader:
     def table(self, tbl: Any) -> None:
         grid = _Grid()
         for tr in _rows(tbl):
+            if self.max_cells is not None:  # a gridSpan of 10^9 must not become a list of 10^9 cells
+                self.cells += row_width(tr)
+                if self.cells > self.max_cells:
+                    raise LimitExceededError(f"the DOCX tables expand to at least {self.cells} grid cells; limit "
+                                             f"max_table_cells={self.max_cells}")
             grid.add_row(tr, self.mode)
         self.lines.extend("\t".join(row) for row in grid.rows)
         width = max((sum(1 for t in row if t) for row in grid.rows), default=0)
@@ -167,8 +189,9 @@ def _body(data: bytes) -> Any:
 
 
 def load(raw: RawInput, options: Options, *, vmerge: VMergeMode | None = None) -> Document:
-    reader = _Reader(mode=vmerge or VMERGE_MODE)
+    reader = _Reader(mode=vmerge or VMERGE_MODE, max_cells=options.limits.max_table_cells)
     reader.blocks(_body(raw.data))
+    check_lines(reader.lines, options.limits)
     lines = [TextLine(text=t, prov=Provenance(line=i + 1)) for i, t in enumerate(reader.lines)]
     return Document(name=raw.name, format="docx", lines=lines, tables=reader.tables)
 

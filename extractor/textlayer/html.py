@@ -24,8 +24,8 @@ from functools import cache
 from typing import Any
 
 from ..datamodel import Document, Provenance, SourceCell, SourceRow, SourceTable, TextLine
-from ..errors import CorruptDocumentError
-from ..ingest import RawInput
+from ..errors import CorruptDocumentError, LimitExceededError
+from ..ingest import RawInput, check_lines
 from ..options import Options
 
 # A "table" whose widest row has fewer cells with text than this is a frame around text.
@@ -141,18 +141,33 @@ def _table_rows(table: Any) -> list[Any]:
     return table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
 
 
-def expand_grid(table: Any) -> list[list[str]]:
-    """Cell texts on the table's grid; positions covered by a row/col span are ""."""
+def grid_cells(table: Any) -> int:
+    """Positions the table's grid will have once its spans are expanded (a row span stops at the last row),
+    counted from the attributes alone: the budget is checked before the grid is built."""
+    rows = _table_rows(table)
+    total = 0
+    for r, tr in enumerate(rows):
+        for td in tr.xpath("./td | ./th"):
+            total += min(_span(td, "rowspan"), len(rows) - r) * _span(td, "colspan")
+    return total
+
+
+def expand_grid(table: Any, max_cells: int | None = None) -> list[list[str]]:
+    """Cell texts on the table's grid; positions covered by a row/col span are "". ``limit`` when the grid
+    would have more than ``max_cells`` positions (checked before it is built)."""
+    rows = _table_rows(table)
+    if max_cells is not None and (n := grid_cells(table)) > max_cells:
+        raise LimitExceededError(f"an HTML table expands to {n} grid cells; limit max_table_cells={max_cells}")
     grid: list[list[str]] = []
     taken: dict[tuple[int, int], bool] = {}
-    for r, tr in enumerate(_table_rows(table)):
+    for r, tr in enumerate(rows):
         row: list[str] = []
         c = 0
         for td in tr.xpath("./td | ./th"):
             while taken.get((r, c)):
                 row.append("")
                 c += 1
-            rs, cs = _span(td, "rowspan"), _span(td, "colspan")
+            rs, cs = min(_span(td, "rowspan"), len(rows) - r), _span(td, "colspan")
             row.append(cell_text(td))
             row.extend([""] * (cs - 1))
             for dr in range(1, rs):
@@ -210,6 +225,8 @@ def _source_table(grid: list[list[str]], index: int) -> SourceTable:
 
 @dataclass
 class _Reader:
+    max_cells: int | None = None  # grid cells of all the document's tables (Limits.max_table_cells)
+    cells: int = 0
     lines: list[str] = field(default_factory=list)
     tables: list[SourceTable] = field(default_factory=list)
     buf: list[str] = field(default_factory=list)
@@ -241,6 +258,11 @@ class _Reader:
 
     def table(self, el: Any) -> None:
         self.flush()
+        if self.max_cells is not None:
+            self.cells += grid_cells(el)
+            if self.cells > self.max_cells:
+                raise LimitExceededError(f"the HTML tables expand to at least {self.cells} grid cells; limit "
+                                         f"max_table_cells={self.max_cells}")
         grid = expand_grid(el)
         self.lines.extend("\t".join(row) for row in grid if any(row))
         if _is_data_table(grid):
@@ -281,9 +303,9 @@ def _parse(text: str) -> Any:
         raise CorruptDocumentError(f"unreadable HTML: {e!r}") from e
 
 
-def _read(root: Any) -> _Reader:
+def _read(root: Any, cells: int | None = None) -> _Reader:
     body = root.find("body")
-    reader = _Reader()
+    reader = _Reader(max_cells=cells)
     reader.walk(body if body is not None else root)
     reader.flush()
     return reader
@@ -294,15 +316,17 @@ def load(raw: RawInput, options: Options) -> Document:
     scripts_html = _js_html(root)
     title = root.findtext(".//title") or ""
     _drop_chrome(root)
-    reader = _read(root)
+    limits = options.limits
+    reader = _read(root, limits.max_table_cells)
     if not reader.tables and scripts_html.strip():
-        inner = _read(_parse(scripts_html))
+        inner = _read(_parse(scripts_html), limits.max_table_cells)
         reader.lines.extend(inner.lines)
         reader.tables = inner.tables
     if title.strip() and not any("报告" in ln for ln in reader.lines[:12]):
         reader.lines.insert(0, title.strip())
+    check_lines(reader.lines, limits)
     lines = [TextLine(text=t, prov=Provenance(line=i + 1)) for i, t in enumerate(reader.lines)]
-    return Document(name=raw.name, format="html", lines=lines, tables=reader.tables)
+    return Document(name=raw.name, format="html", lines=lines, tables=reader.tables, warnings=list(raw.warnings))
 
 
-__all__ = ["cell_text", "declared_charset", "decode_html", "expand_grid", "load", "mentions_template"]
+__all__ = ["cell_text", "declared_charset", "decode_html", "expand_grid", "grid_cells", "load", "mentions_template"]

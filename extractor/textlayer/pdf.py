@@ -15,9 +15,12 @@ A table split over pages is simply emitted page by page: the aligner follows the
 
 from __future__ import annotations
 
+import contextlib
 import io
+import itertools
 import re
 import warnings
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -38,6 +41,82 @@ _DASHED = re.compile(r"^\s*[\-—–−_·•~]+\s*\d{1,4}\s*[\-—–−_·•~
 EDGE_SHARE = 0.1
 
 
+_STREAM = re.compile(rb"stream\r?\n")
+_INFLATE_CHUNK = 1 << 20
+
+
+def _inflated_size(data: bytes, start: int, limit: int) -> int:
+    """Bytes the zlib stream at ``start`` inflates to, counted in bounded chunks and stopped past ``limit``;
+    0 when there is no zlib stream there (another filter, encrypted data)."""
+    d = zlib.decompressobj()
+    total = 0
+    pos = start
+    try:
+        while pos < len(data) and not d.eof and total <= limit:
+            total += len(d.decompress(data[pos:pos + _INFLATE_CHUNK], _INFLATE_CHUNK))
+            pos += _INFLATE_CHUNK
+            while d.unconsumed_tail and total <= limit:
+                total += len(d.decompress(d.unconsumed_tail, _INFLATE_CHUNK))
+    except zlib.error:
+        return total if d.eof else 0
+    return total
+
+
+def check_streams(data: bytes, limit: int) -> None:
+    """``limit`` when a Flate stream of the file inflates past ``limit`` bytes (``Limits.max_inflated_bytes``).
+    pdfminer and pdfium inflate a stream whole, with no cap (a 1 MB flate bomb took 2.2 GB), so every
+    stream is measured first, with at most a chunk in memory."""
+    for m in _STREAM.finditer(data):
+        n = _inflated_size(data, m.end(), limit)
+        if n > limit:
+            raise LimitExceededError(f"a PDF stream inflates past {limit} bytes (at offset {m.end()}); limit "
+                                     f"max_inflated_bytes={limit}")
+
+
+def _pdfium_pages(data: bytes) -> int | None:
+    """The page count pdfium reads from the page tree's root (0.5 s for a 1,000,000-page tree, where
+    pdfminer parses the whole /Kids array first: 23 s); None without pypdfium2 or when pdfium cannot open
+    the file (pdfminer may still read it)."""
+    try:
+        import pypdfium2 as pdfium
+    except ImportError:
+        return None
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except Exception:
+        return None
+    try:
+        return len(pdf)
+    except Exception:
+        return None
+    finally:
+        with contextlib.suppress(Exception):
+            pdf.close()
+
+
+def page_count(pdf: Any, data: bytes, limit: int) -> int:
+    """Pages of the document from its page tree, without building them: pdfium's count when it is over
+    ``limit`` (a 1,000,000-page PDF is refused at once), else the pages pdfminer walks, at most
+    ``limit + 1`` (a /Count that lies is not trusted)."""
+    from pdfminer.pdfpage import PDFPage
+
+    declared = _pdfium_pages(data)
+    if declared is not None and declared > limit:
+        return declared
+    return sum(1 for _ in itertools.islice(PDFPage.create_pages(pdf.doc), limit + 1))
+
+
+def _close(pdf: Any) -> None:
+    """pdfplumber's ``close`` iterates ``pdf.pages``, which builds every page (of a PDF refused for its page
+    count) and raises from a ``finally``; only the pages built are closed here."""
+    for page in getattr(pdf, "_pages", None) or []:
+        with contextlib.suppress(Exception):
+            page.close()
+    with contextlib.suppress(Exception):
+        if not pdf.stream_is_external:
+            pdf.stream.close()
+
+
 @contextmanager
 def _open(data: bytes) -> Iterator[Any]:
     import pdfplumber
@@ -53,7 +132,7 @@ def _open(data: bytes) -> Iterator[Any]:
     try:
         yield pdf
     finally:
-        pdf.close()
+        _close(pdf)
 
 
 # ---------------------------------------------------------------- page headers / footers
@@ -164,11 +243,12 @@ def _renumber(t: SourceTable, index: int) -> SourceTable:
 
 
 def _read(pdf: Any, raw: RawInput, options: Options, **mode: bool) -> Document:
+    counted = page_count(pdf, raw.data, options.limits.max_pages)
+    if counted > options.limits.max_pages:
+        raise LimitExceededError(f"PDF has {counted} pages (or more); limit max_pages={options.limits.max_pages}")
     n = len(pdf.pages)
     if n == 0:
         raise CorruptDocumentError("the PDF has no pages")
-    if n > options.limits.max_pages:
-        raise LimitExceededError(f"PDF has {n} pages; limit max_pages={options.limits.max_pages}")
     lines: list[TextLine] = []
     tables: list[SourceTable] = []
     empty_pages = []
@@ -190,6 +270,7 @@ def _read(pdf: Any, raw: RawInput, options: Options, **mode: bool) -> Document:
 
 def load(raw: RawInput, options: Options, *, ruled_only: bool = False, unruled_only: bool = False) -> Document:
     """``ruled_only`` / ``unruled_only`` switch one table reader off (for tests and comparisons)."""
+    check_streams(raw.data, options.limits.max_inflated_bytes)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pdfminer warns about odd fonts and encryption algorithms
         with _open(raw.data) as pdf:

@@ -51,7 +51,10 @@ def _image_pages(raw: RawInput, options: Options) -> Iterator[np.ndarray]:
     if frames > options.limits.max_pages:
         raise LimitExceededError(f"image has {frames} frames; limit max_pages={options.limits.max_pages}")
     for i in range(frames):
-        img.seek(i)
+        try:
+            img.seek(i)
+        except Exception as e:  # a frame table that points past the data
+            raise CorruptDocumentError(f"unreadable image frame {i + 1}: {e!r}") from e
         w, h = img.size  # known before decoding: a decompression bomb is refused here
         if w * h > options.limits.max_image_pixels:
             raise LimitExceededError(f"image is {w}x{h} pixels; limit max_image_pixels={options.limits.max_image_pixels}")
@@ -75,12 +78,24 @@ def _pdf_pages(raw: RawInput, options: Options) -> Iterator[np.ndarray]:
             raise LimitExceededError(f"PDF has {len(pdf)} pages; limit max_pages={options.limits.max_pages}")
         scale = options.ocr_dpi / 72.0
         for i in range(len(pdf)):
-            page = pdf[i]
-            w, h = page.get_size()
-            if w * h * scale * scale > options.limits.max_image_pixels:
-                raise LimitExceededError(f"page {i + 1} renders to more than max_image_pixels")
-            yield np.asarray(page.render(scale=scale).to_pil().convert("RGB"))
-            page.close()
+            try:
+                page = pdf[i]
+                w, h = page.get_size()
+            except Exception as e:  # PdfiumError: a page object pdfium cannot load
+                raise CorruptDocumentError(f"unreadable PDF page {i + 1}: {e!r}") from e
+            pixels = int(w * h * scale * scale)
+            if pixels > options.limits.max_image_pixels:
+                raise LimitExceededError(f"page {i + 1} renders to {pixels} pixels; limit max_image_pixels="
+                                         f"{options.limits.max_image_pixels}")
+            try:
+                img = np.asarray(page.render(scale=scale).to_pil().convert("RGB"))
+            except MemoryError:
+                raise
+            except Exception as e:  # PdfiumError, a bitmap pdfium could not allocate or draw
+                raise CorruptDocumentError(f"PDF page {i + 1} cannot be rendered: {e!r}") from e
+            finally:
+                page.close()
+            yield img
     finally:
         pdf.close()
 
@@ -201,6 +216,21 @@ def _tables_moved(tables: list[SourceTable], move: Callable[[BBox], BBox]) -> li
     return out
 
 
+def _recognize(engine: Any, img: np.ndarray, pno: int) -> list[Word]:
+    """The engine's words; an allocation failure inside the engine (onnxruntime's ``bad_alloc`` comes back
+    as a RuntimeException naming it) is ``memory``, as a MemoryError in Python is."""
+    try:
+        words: list[Word] = engine.recognize(img, pno)
+        return words
+    except MemoryError:
+        raise
+    except Exception as e:
+        text = f"{type(e).__name__}: {e}"
+        if "bad_alloc" in text or "Failed to allocate" in text or "out of memory" in text.lower():
+            raise MemoryError(f"the OCR engine ran out of memory on page {pno}: {text[:300]}") from e
+        raise
+
+
 def _ocr(images: Iterator[np.ndarray], raw: RawInput, options: Options, fmt: Format, factor: float) -> Document:
     engine = get_engine(options.ocr_engine)
     words: list[Word] = []
@@ -217,7 +247,7 @@ def _ocr(images: Iterator[np.ndarray], raw: RawInput, options: Options, fmt: For
         mask = stamp_mask(img)
         if mask is not None:
             img = drop_seal_ink(img)
-        page_words = _scaled(_under_stamp(engine.recognize(img, pno), mask), factor)
+        page_words = _scaled(_under_stamp(_recognize(engine, img, pno), mask), factor)
         hidden = seal_cover(mask, factor) if mask is not None else None
         page_tables = _page_tables(img, page_words, pno, factor, hidden)
         if flat is not None:

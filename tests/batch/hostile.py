@@ -133,3 +133,53 @@ def write_hostile(folder: Path) -> dict[str, str]:
     for name, (data, _) in files.items():
         (folder / name).write_bytes(data)
     return {name: code for name, (_, code) in files.items()}
+
+
+# ---------------------------------------------------------------- bombs that cost only at read time (issue 20)
+
+
+def many_pages_pdf(pages: int = 1_000_000, declared: int | None = None) -> bytes:
+    """A page tree of ``pages`` references to one page object (6 bytes a page: 1M pages in 6 MB) whose
+    /Count says ``declared`` (default: the truth). pdfplumber builds a Page object per reference."""
+    kids = b"3 0 R " * pages
+    count = pages if declared is None else declared
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % count,
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
+    ]
+    return _pdf(objs)
+
+
+def flate_bomb_pdf(inflated_mb: int = 512) -> bytes:
+    """A one-page PDF whose content stream inflates from ~0.5 MB to ``inflated_mb`` MB (compressed in chunks:
+    the test never holds the inflated bytes)."""
+    c = zlib.compressobj(9)
+    zero = b"0" * (1 << 20)
+    stream = b"".join(c.compress(zero) for _ in range(inflated_mb)) + c.flush()
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    return _pdf(objs)
+
+
+def span_bomb_html(rows: int = 10, cells: int = 13, span: int = 1000) -> bytes:
+    """A ~4 KB table whose cells each span ``span`` rows and columns: 10^8 grid positions unless counted."""
+    row = "<tr>" + f'<td rowspan="{span}" colspan="{span}">x</td>' * cells + "</tr>"
+    return ("<html><body><table>" + row * rows + "</table></body></html>").encode()
+
+
+def span_bomb_docx(span: int = 1_000_000_000) -> bytes:
+    """A DOCX table cell with gridSpan 10^9 (a list of 10^9 cells unless counted)."""
+    xml = (f'<?xml version="1.0"?><w:document xmlns:w="{_W}"><w:body><w:tbl><w:tr><w:tc><w:tcPr>'
+           f'<w:gridSpan w:val="{span}"/></w:tcPr><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc></w:tr></w:tbl>'
+           '</w:body></w:document>')
+    return _docx(xml.encode())
+
+
+def long_line_text(chars: int = 1_000_000) -> bytes:
+    """One line of ``chars`` 一 (the numbering regex used to rescan it from every position: 65 s at 100k)."""
+    return ("一" * chars).encode("utf-8")
