@@ -1,6 +1,7 @@
 """Benchmark: accuracy, review flags, identity findings and speed per format, plus baselines on the PDFs.
 
-    python benchmarks/run.py [--quick] [--corpus corpora/bench --corpus corpora/real] [--out benchmarks/RESULTS.md]
+    python benchmarks/run.py [--quick] [--corpus corpora/bench --corpus corpora/real --corpus corpora/converted]
+                             [--out benchmarks/RESULTS.md]
                              [--form NAME ...] [--no-ocr]
 
 Pipeline: collect -> run (one subprocess per form and per baseline tool) -> aggregate -> render markdown
@@ -50,8 +51,16 @@ OCR_FLOOR_DOCS = 3  # scan documents also read by the bare OCR engine (not with 
 REPEATS = 3  # timing passes for forms faster than REPEAT_BELOW_S (median reported)
 REPEAT_BELOW_S = 15.0
 SUBPROCESS_TIMEOUT_S = 900
+# The converted corpus (corpora/converted, corpora/convert): one form per third-party converter.
+CONVERTED_FORMS = ["conv_pymupdf4llm", "conv_markitdown_pdf", "conv_markitdown_docx", "conv_docx2txt", "conv_html2text",
+                   "conv_inscriptis", "conv_trafilatura", "conv_bs4_newline", "conv_bs4_join"]
 FORM_ORDER = ["text_lines", "text_tabs", "text_glued", "text_runon", "html", "docx", "pdf", "pdf_unruled", "scan_200", "scan_heavy",
-              "photo", "real"]
+              "photo", "real", *CONVERTED_FORMS]
+# Corpus folders of one sub-folder per form whose forms also get a row together (the group is the folder's name).
+GROUPED_CORPORA = ("converted",)
+# Groups whose every document not fully right is listed (the bench forms list a few each).
+LIST_ALL_WRONG = ("real", "converted")
+DEFAULT_CORPORA = ("bench", "real", "converted")
 TOOLS = ["pdfplumber", "camelot_lattice", "camelot_stream"]
 # Baseline tools outside the default install: (module, how to install it).
 TOOL_MODULES = {"camelot_lattice": ("camelot", "pip install 'extractor[camelot]'"),
@@ -67,7 +76,12 @@ RELIABILITY_BUCKETS = [(0.99, "≥0.99"), (0.9, "0.9–0.99"), (0.75, "0.75–0.
 RELIABILITY_PLOT = "reliability.png"
 
 
-KINDS = {".txt": "text", ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".html": "html", ".htm": "html"}
+KINDS = {".txt": "text", ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".html": "html", ".htm": "html",
+         ".md": "markdown"}
+
+
+def file_kind(path: Path) -> str:
+    return KINDS.get(path.suffix.lower(), path.suffix.lower().lstrip("."))
 
 
 @dataclass
@@ -76,7 +90,7 @@ class Item:
     stem: str
     doc: Path
     gold: Path
-    group: str = ""  # the corpus a split form comes from (real -> real_text, real_pdf)
+    group: str = ""  # the corpus a split form comes from (real -> real_text, real_pdf; converted -> conv_*)
 
 
 # ---------------------------------------------------------------- collect
@@ -90,11 +104,11 @@ def _form_items(d: Path) -> list[Item]:
         src = json.loads(g.read_text(encoding="utf-8")).get("source") or g.stem
         if (d / "docs" / src).exists():
             items.append(Item(d.name, g.stem, d / "docs" / src, g))
-    kinds = {KINDS.get(it.doc.suffix.lower(), it.doc.suffix.lower().lstrip(".")) for it in items}
+    kinds = {file_kind(it.doc) for it in items}
     if len(kinds) > 1:
         for it in items:
             it.group = d.name
-            it.form = f"{d.name}_{KINDS.get(it.doc.suffix.lower(), it.doc.suffix.lower().lstrip('.'))}"
+            it.form = f"{d.name}_{file_kind(it.doc)}"
     return items
 
 
@@ -106,12 +120,15 @@ def _order(form: str) -> tuple[int, str]:
 def collect(corpora: list[Path], quick: bool = False, only: list[str] | None = None) -> dict[str, list[Item]]:
     """Forms -> documents with gold. A corpus folder either holds ``gold/`` itself (the form is named after
     the folder, split by file type when mixed) or one sub-folder per form. ``only`` keeps the forms (or
-    corpus folders) named. ``quick`` keeps ``QUICK_PER_FORM`` documents per form, every real document."""
+    corpus folders) named. ``quick`` keeps ``QUICK_PER_FORM`` documents per form, every real document
+    (converted forms: taken in turn from each origin, real first)."""
     forms: dict[str, list[Item]] = {}
     for corpus in corpora:
         dirs = [corpus] if (corpus / "gold").is_dir() else sorted(p for p in corpus.iterdir() if (p / "gold").is_dir())
         for d in dirs:
             for it in _form_items(d):
+                if d != corpus and corpus.name in GROUPED_CORPORA:
+                    it.group = corpus.name
                 if not only or it.form in only or d.name in only:
                     forms.setdefault(it.form, []).append(it)
     if quick:
@@ -122,12 +139,33 @@ def collect(corpora: list[Path], quick: bool = False, only: list[str] | None = N
 def quick_subset(form: str, items: list[Item]) -> list[Item]:
     if items[0].group == "real" or form == "real":
         return items
+    if items[0].group == "converted":
+        return converted_quick(items)
     if not is_scan_form(form, items):
         return items[:QUICK_PER_FORM]
     # OCR costs by the page: the shortest scans (gold "pages"), in corpus order among equals
     pages = [json.loads(it.gold.read_text(encoding="utf-8")).get("pages") or 99 for it in items]
     order = sorted(range(len(items)), key=lambda i: (pages[i], i))[:QUICK_SCAN_DOCS]
     return [items[i] for i in sorted(order)]
+
+
+def origin_of(stem: str) -> str:
+    """A converted document's origin, the part of its stem before ``__`` (``real``, or the bench form)."""
+    return stem.split("__", 1)[0] if "__" in stem else ""
+
+
+def converted_quick(items: list[Item]) -> list[Item]:
+    """``QUICK_PER_FORM`` documents taken in turn from each origin (real first, then by name), so that every
+    origin is in; each origin's documents by name."""
+    by_origin: dict[str, list[Item]] = {}
+    for it in items:
+        by_origin.setdefault(origin_of(it.stem), []).append(it)
+    queues = [by_origin[o] for o in sorted(by_origin, key=lambda o: (o != "real", o))]
+    picked: list[Item] = []
+    for i in range(max(len(q) for q in queues)):
+        picked += [q[i] for q in queues if i < len(q)]
+    keep = {id(it) for it in picked[:QUICK_PER_FORM]}
+    return [it for it in items if id(it) in keep]
 
 
 # The input kinds the issues set goals on (#9: flagged share on the text, document and scan corpora).
@@ -153,10 +191,11 @@ def groups(forms: dict[str, list[Item]]) -> dict[str, list[str]]:
 
 
 def doc_result(gold: dict[str, Any], rep: dict[str, Any] | None, stem: str, *, error: str | None = None,
-               seconds: float = 0.0) -> dict[str, Any]:
+               seconds: float = 0.0, kind: str | None = None) -> dict[str, Any]:
     """One document's numbers: score, flagged/unflagged cells against gold, failed identities, confidences.
 
-    ``rep`` is a Report as a dict (None when extraction raised; ``error`` is then its code)."""
+    ``rep`` is a Report as a dict (None when extraction raised; ``error`` is then its code). ``origin`` and
+    ``input_kind`` come from gold (corpora/real), else ``unknown`` and ``kind`` (the file type)."""
     s = score_document(gold, rep, stem)
     gcells: dict[str, Any] = gold.get("cells") or {}
     cells: dict[str, Any] = (rep or {}).get("cells") or {}
@@ -195,7 +234,8 @@ def doc_result(gold: dict[str, Any], rep: dict[str, Any] | None, stem: str, *, e
             "failed_identities": [c["id"] for c in checks if c.get("kind", "identity") == "identity"
                                   and c["status"] == "fail"],
             "narrative": dict(Counter(c["status"] for c in checks if c.get("kind") == "narrative")),
-            "conf": conf}
+            "conf": conf, "origin": str(gold.get("origin") or "unknown"),
+            "input_kind": str(gold.get("input_kind") or kind or "unknown")}
 
 
 def undecidable_rows(gold: dict[str, Any]) -> list[str]:
@@ -259,7 +299,8 @@ def run_form(items: list[Item], *, warm_ocr: bool = False, repeats: int = REPEAT
         t = time.perf_counter()
         rep, err = _extract_one(it.doc)
         times[i].append(time.perf_counter() - t)
-        docs.append(doc_result(json.loads(it.gold.read_text(encoding="utf-8")), rep, it.stem, error=err))
+        docs.append(doc_result(json.loads(it.gold.read_text(encoding="utf-8")), rep, it.stem, error=err,
+                               kind=file_kind(it.doc)))
     runs = [time.perf_counter() - t0]
     while runs[0] < REPEAT_BELOW_S and len(runs) < repeats:
         t0 = time.perf_counter()
@@ -575,6 +616,30 @@ def _form_rows(res: dict[str, Any]) -> list[str]:
                   "mixed-form rule or (scans) repaired/inferred from identities.", ""]
 
 
+def real_docs(res: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per-document results of the real corpus (its split forms, or the form ``real``)."""
+    forms = (res.get("groups") or {}).get("real") or [f for f in res["forms"] if f == "real"]
+    return [d for f in forms for d in res["forms"].get(f, {}).get("docs", [])]
+
+
+def _real_rows(res: dict[str, Any]) -> list[str]:
+    docs = real_docs(res)
+    if not docs:
+        return []
+    out = ["## Real documents by source and input kind", "",
+           "The real corpus's documents (corpora/real) by where they come from (gold `origin`) and what kind of "
+           "input they are (gold `input_kind`; without it, the file type).", "",
+           "| documents | docs | cell accuracy | docs fully right | cells flagged `review` | accuracy of unflagged cells |",
+           "|---|---|---|---|---|---|"]
+    for field, label in (("origin", "origin"), ("input_kind", "kind")):
+        for value in sorted({d.get(field) or "unknown" for d in docs}):
+            a = aggregate([d for d in docs if (d.get(field) or "unknown") == value])
+            exact = f"{a['exact']}/{a['scored']}" if a["scored"] else "—"
+            out.append(f"| real · {label}={value} | {a['docs']} | {accuracy_cell(a)} | {exact} | "
+                       f"{pct(a['flagged_share'])} | {pct(a['unflagged_accuracy'])} |")
+    return out + [""]
+
+
 def _section_rows(res: dict[str, Any]) -> list[str]:
     secs = sorted({s for r in res["forms"].values() if "agg" in r for (_, s) in r["agg"]["sections"]})
     out = ["## Accuracy by format × template × section", "",
@@ -690,18 +755,28 @@ def _ocr_floor_rows(res: dict[str, Any]) -> list[str]:
     return out + [""]
 
 
+def _list_all_forms(res: dict[str, Any]) -> set[str]:
+    """Forms whose every document not fully right is listed: the real and converted corpora's."""
+    grouped = res.get("groups") or {}
+    return {f for g in LIST_ALL_WRONG for f in grouped.get(g, [])} | {f for f in res["forms"] if f in LIST_ALL_WRONG}
+
+
 def _wrong_rows(res: dict[str, Any], per_form: int = 6) -> list[str]:
     out = ["## Documents not fully right", "",
-           "Up to a few documents per format, with the first wrong cells: `key: gold → extracted` "
-           "(⚑ = flagged `review`; the cell's source when not simply read).", ""]
+           f"Up to {per_form} documents per bench format, every one of the real and converted corpora, with the "
+           "first wrong cells: `key: gold → extracted` (⚑ = flagged `review`; the cell's source when not simply "
+           "read). Worst first in the real and converted forms.", ""]
     any_wrong = False
+    list_all = _list_all_forms(res)
     for form, r in res["forms"].items():
         bad = [d for d in r.get("docs", []) if d["status"] != NOT_READ and d["right"] < d["total"]]
         if not bad:
             continue
         any_wrong = True
         out.append(f"- **{form}** ({len(bad)} of {len(r['docs'])} documents)")
-        for d in bad[:per_form]:
+        if form in list_all:
+            bad = sorted(bad, key=lambda d: (d["right"] / d["total"] if d["total"] else 0.0, d["stem"]))
+        for d in bad if form in list_all else bad[:per_form]:
             why = f" failed ({d['error']})" if d["error"] else ""
             if not d["error"] and d["pred_template"] != d["template"]:
                 why = f" template {d['pred_template']} instead of {d['template']}"
@@ -726,7 +801,7 @@ def _unflattened_rows(res: dict[str, Any]) -> list[str]:
 
 
 def render(res: dict[str, Any], meta: dict[str, str]) -> str:
-    out = _header(meta) + _form_rows(res) + _section_rows(res) + _identity_rows(res) + _speed_rows(res)
+    out = _header(meta) + _form_rows(res) + _real_rows(res) + _section_rows(res) + _identity_rows(res) + _speed_rows(res)
     out += _ocr_floor_rows(res) + _unflattened_rows(res) + _baseline_rows(res)
     if res.get("reliability"):
         out += _calibration_rows(res, meta)
@@ -783,10 +858,11 @@ def plot(res: dict[str, Any], path: Path) -> None:
 
     forms = [f for f, r in res["forms"].items() if "agg" in r]
     accs = [res["forms"][f]["agg"]["accuracy"] for f in forms]
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(14, 5), gridspec_kw={"width_ratios": [3, 2]})
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(max(14.0, 6 + 0.45 * len(forms)), 5),
+                                 gridspec_kw={"width_ratios": [max(3.0, 0.17 * len(forms)), 2]})
     known = [100 * a for a in accs if a is not None]
     lo = max(0.0, min(known + [90.0]) - 3)
-    colour = {"scan": "#dd8452", "real": "#55a868"}
+    colour = {"scan": "#dd8452", "real": "#55a868", "conv_": "#8172b3"}
     bars = ax.bar(forms, [100 * a if a is not None else lo for a in accs],
                   color=[next((c for k, c in colour.items() if k in f), "#4c72b0") for f in forms])
     for b, a in zip(bars, accs, strict=True):
@@ -795,7 +871,7 @@ def plot(res: dict[str, Any], path: Path) -> None:
                 ha="center", va="bottom", fontsize=8)
     ax.set_ylim(lo, 101)
     ax.set_ylabel("cell accuracy (%)")
-    ax.set_title("Ours: cell accuracy by format (orange: scans, green: real documents)")
+    ax.set_title("Ours: cell accuracy by format (orange: scans, green: real documents, purple: converted)")
     ax.tick_params(axis="x", rotation=30)
     _plot_damage(bx, res)
     fig.tight_layout()
@@ -990,9 +1066,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help=f"{QUICK_PER_FORM} documents per form ({QUICK_SCAN_DOCS} "
-                    "per scan form; real corpus in full), no camelot, no OCR floor")
+                    "per scan form; real corpus in full; converted forms: in turn from each origin), no camelot, no OCR floor")
     ap.add_argument("--corpus", action="append", type=Path, help="corpus folder (repeatable); default "
-                    "corpora/bench and corpora/real")
+                    "corpora/bench, corpora/real and corpora/converted")
     ap.add_argument("--form", action="append", help="only these forms (repeatable)")
     ap.add_argument("--no-ocr", action="store_true", help="OCR off (EXTRACTOR_OCR=0): scans give needs_ocr")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
@@ -1000,8 +1076,8 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     start = {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "commit": git_commit(),
              "load": " / ".join(f"{x:.2f}" for x in os.getloadavg())}
-    corpora = [c if c.is_absolute() else (Path.cwd() / c) for c in (args.corpus or [ROOT / "corpora" / "bench",
-                                                                                     ROOT / "corpora" / "real"])]
+    default = [ROOT / "corpora" / c for c in DEFAULT_CORPORA if (ROOT / "corpora" / c).is_dir()]
+    corpora = [c if c.is_absolute() else (Path.cwd() / c) for c in (args.corpus or default)]
     res = run_all(collect(corpora, args.quick, args.form), args.quick, args.no_ocr)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     meta = run_meta(argv, t0, start)

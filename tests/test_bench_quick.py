@@ -3,6 +3,7 @@ the markdown it renders, and --quick runs end to end."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import benchmarks.run as run
 from benchmarks.run import (
     Item,
     aggregate,
@@ -23,6 +25,8 @@ from benchmarks.run import (
 from tests.conftest import ROOT
 
 BENCH = ROOT / "corpora" / "bench"
+REAL = ROOT / "corpora" / "real"
+CONVERTED = ROOT / "corpora" / "converted"
 GOLD = {"template": "2021", "cells": {"apply.a.x": 1, "apply.a.y": 2, "active.b.z": None, "review.c.w": 0}}
 META = {"when": "now", "commit": "abc", "command": "python benchmarks/run.py", "total": "1 s", "machine": "m",
         "load": "0"}
@@ -126,14 +130,59 @@ def test_photos_read_without_flattening_get_their_own_table() -> None:
     assert "EXTRACTOR_RECTIFY=0" not in render(_res({"photo": [doc_result(GOLD, report(RIGHT), "p")]}), META)
 
 
+def _real_by_kind() -> dict[str, int]:
+    """corpora/real's documents with gold, by file type (the corpus grows: counted, not written down)."""
+    kinds: dict[str, int] = {}
+    for g in REAL.glob("gold/*.json"):
+        doc = REAL / "docs" / json.loads(g.read_text(encoding="utf-8"))["source"]
+        if doc.exists():
+            kind = run.file_kind(doc)
+            kinds[kind] = kinds.get(kind, 0) + 1
+    return kinds
+
+
 def test_collect_splits_mixed_corpora_and_quick_subsets() -> None:
-    forms = collect([BENCH, ROOT / "corpora" / "real"], quick=True)
+    forms = collect([BENCH, REAL], quick=True)
     assert len(forms["text_lines"]) == 3 and len(forms["scan_200"]) == 1
-    assert {it.doc.suffix for it in forms["real_pdf"]} == {".pdf"} and len(forms["real_text"]) == 8
-    assert groups(forms) == {"real": ["real_pdf", "real_text"], "text": ["text_lines", "text_tabs", "text_glued", "text_runon"],
+    assert {it.doc.suffix for it in forms["real_pdf"]} == {".pdf"}
+    assert {f.removeprefix("real_"): len(items) for f, items in forms.items() if f.startswith("real_")} == _real_by_kind()
+    real_forms = sorted((f for f in forms if f.startswith("real_")), key=run._order)
+    assert groups(forms) == {"real": real_forms, "text": ["text_lines", "text_tabs", "text_glued", "text_runon"],
                              "documents": ["html", "docx", "pdf", "pdf_unruled"], "scans": ["scan_200", "scan_heavy", "photo"]}
     assert all(isinstance(it, Item) for items in forms.values() for it in items)
     assert list(collect([BENCH], only=["pdf"])) == ["pdf"]
+
+
+def test_converted_forms_are_grouped_and_quick_takes_every_origin() -> None:
+    full, quick = collect([CONVERTED]), collect([CONVERTED], quick=True)
+    assert list(full) == [f for f in run.CONVERTED_FORMS if f in full] and "conv_pymupdf4llm" in full
+    assert groups(quick) == {"converted": list(quick)}
+    for form, items in quick.items():
+        origins = {run.origin_of(it.stem) for it in full[form]}
+        assert len(items) == min(run.QUICK_PER_FORM, len(full[form])), form
+        assert {run.origin_of(it.stem) for it in items} == origins or len(items) == run.QUICK_PER_FORM, form
+        if "real" in origins:
+            assert any(run.origin_of(it.stem) == "real" for it in items), form
+
+
+def test_real_documents_by_source_and_kind_and_every_failure_listed() -> None:
+    bad = report({**RIGHT, "apply.a.x": cell(7)})
+    gold = {**GOLD, "origin": "pingtan", "input_kind": "crawler_text"}
+    real = [doc_result(gold, report(RIGHT), "r1"), doc_result(gold, bad, "r2"),
+            doc_result(GOLD, report(RIGHT), "r3", kind="pdf")]  # no origin/input_kind in gold: unknown, the file type
+    conv = [doc_result(GOLD, bad, f"html__c{i}") for i in range(9)]
+    bench = [doc_result(GOLD, bad, f"b{i}") for i in range(9)]
+    res = _res({"real_text": real[:2], "real_pdf": real[2:], "conv_html2text": conv, "html": bench})
+    res["groups"] = {"real": ["real_text", "real_pdf"], "converted": ["conv_html2text"]}
+    text = render(res, META)
+    rows = _table(text, "## Real documents by source and input kind\n")
+    assert rows["real · origin=pingtan"][:3] == ["2", "87.50% (7/8)", "1/2"]
+    assert rows["real · origin=unknown"][:2] == ["1", "100.00% (4/4)"]
+    assert rows["real · kind=crawler_text"][0] == "2" and rows["real · kind=pdf"][0] == "1"
+    assert rows["real · origin=pingtan"][4] == "87.50%"  # accuracy of unflagged cells
+    wrong = text.split("## Documents not fully right", 1)[1]
+    assert all(f"`html__c{i}`" in wrong for i in range(9)) and "`r2`" in wrong  # real and converted: every one
+    assert sum(f"`b{i}`" in wrong for i in range(9)) == 6  # bench forms: a few
 
 
 def _bench_forms() -> list[str]:
@@ -177,7 +226,15 @@ def test_quick_run_writes_every_table(tmp_path: Path) -> None:
         else:
             assert re.match(r"\d+\.\d\d% \(\d+/\d+\)", acc), (form, acc)
     real = next(v for k, v in rows.items() if k.startswith("**real**"))
-    assert re.fullmatch(r"\d+\.\d\d% \(\d+/2188\)", real[2])  # the real corpus in full
+    cells = sum(len(g["cells"]) if g.get("template") else 1 for g in
+                (json.loads(p.read_text(encoding="utf-8")) for p in REAL.glob("gold/*.json"))
+                if (REAL / "docs" / g["source"]).exists())
+    assert re.fullmatch(rf"\d+\.\d\d% \(\d+/{cells}\)", real[2])  # the real corpus in full
+    for form in sorted(p.name for p in CONVERTED.iterdir() if (p / "gold").is_dir()):  # every converter, scored
+        assert re.match(r"\d+\.\d\d% \(\d+/\d+\)", rows[form][2]), (form, rows[form])
+    assert any(k.startswith("**converted**") for k in rows)
+    by_source = _table(text, "## Real documents by source and input kind\n")
+    assert any(k.startswith("real · origin=") for k in by_source) and any(k.startswith("real · kind=") for k in by_source)
     baselines = _table(text, "## Baselines on the same PDFs")
     assert {"pdf", "pdf_unruled", "real_pdf"} <= set(baselines)
     assert (tmp_path / "accuracy_by_format.png").stat().st_size > 10_000
