@@ -5,6 +5,15 @@ name inside an archive, the path as written in a manifest). ``Source.prepare(ent
 disk and hashes it, or answers with a failed record (too large, a member over the zip limits, a missing
 file). Archive members are extracted lazily, one at a time, into a temporary folder under OUT and removed
 by ``release`` once their record is written.
+
+Only regular files are read, and only inside the input: a folder or glob SOURCE is walked without following
+links, a link whose target lies outside SOURCE gets a record ``outside_source`` (its target is never opened
+or hashed), devices, FIFOs and sockets get ``input`` before anything is opened (a read of /dev/zero never
+ends, one of a FIFO waits forever), and manifest paths are stat-checked the same way. Every archive member
+gets exactly one record: links resolved inside the archive (else ``outside_source``), devices and FIFOs
+``input``, names that leave the archive (``..``, absolute) ``input``, duplicate names disambiguated
+(``a.txt#2``); an archive that cannot be listed (corrupt zip, truncated tar) gives one ``corrupt`` record
+for itself beside the members listed before the damage.
 """
 
 from __future__ import annotations
@@ -15,13 +24,17 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import tarfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ..errors import InputError, LimitExceededError
+from ..ingest import open_regular
 from ..options import Limits
 from .records import BatchRecord, failed
 
@@ -36,6 +49,7 @@ class Entry:
     member: Any = None  # zipfile.ZipInfo / tarfile.TarInfo
     index: int = 0
     temporary: bool = False
+    problem: tuple[str, str] | None = None  # (code, message): recorded as failed without reading anything
 
 
 @dataclass
@@ -46,35 +60,82 @@ class Prepared:
 
 
 def _hidden(rel_parts: tuple[str, ...]) -> bool:
-    return any(p.startswith(".") or p == "__MACOSX" for p in rel_parts) or (rel_parts[-1] in SKIP_NAMES)
+    return any((p.startswith(".") and p not in (".", "..")) or p == "__MACOSX" for p in rel_parts) or (
+        bool(rel_parts) and rel_parts[-1] in SKIP_NAMES)
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _walk(source: Path) -> list[tuple[Path, bool]]:
+    """(path, is a link to a folder) of every non-folder entry under ``source`` and of every link to a
+    folder, walked without following links; hidden and system files left out."""
+    out: list[tuple[Path, bool]] = []
+    for dirpath, dirnames, filenames in os.walk(source, followlinks=False):
+        base = Path(dirpath)
+        rel = base.relative_to(source).parts
+        if _hidden(rel) if rel else False:
+            dirnames[:] = []
+            continue
+        for d in dirnames:
+            if (base / d).is_symlink():
+                out.append((base / d, True))
+        out.extend((base / f, False) for f in filenames)
+    return sorted(((p, d) for p, d in out if not _hidden(p.relative_to(source).parts)), key=lambda x: str(x[0]))
 
 
 def list_inputs(source: Path) -> list[Path]:
-    """Every regular file under a folder (sorted, hidden and system files left out), or the file itself."""
+    """Every regular file under a folder (sorted, hidden and system files left out, links not followed out
+    of the folder), or the file itself."""
     if source.is_file():
         return [source]
     if not source.is_dir():
         raise FileNotFoundError(f"no such file or folder: {source}")
-    return sorted(p for p in source.rglob("*") if p.is_file() and not _hidden(p.relative_to(source).parts))
+    root = os.path.realpath(source)
+    out = []
+    for p, _ in _walk(source):
+        real = os.path.realpath(p)
+        if _inside(real, root) and os.path.isfile(real):
+            out.append(p)
+    return out
 
 
-def _hash_file(path: Path) -> str:
+def _folder_entries(source: Path) -> list[Entry]:
+    """One entry per file, link, device or FIFO under the folder; links to folders inside it are not
+    followed (their files are listed where they are)."""
+    root = os.path.realpath(source)
+    entries = []
+    for p, is_dir_link in _walk(source):
+        if is_dir_link and _inside(os.path.realpath(p), root):
+            continue
+        entries.append(Entry(name=p.relative_to(source).as_posix(), path=p))
+    return entries
+
+
+def _hash_fd(fd: int, cap: int) -> tuple[str, int]:
     h = hashlib.sha256()
-    with open(path, "rb") as f:
+    size = 0
+    with os.fdopen(fd, "rb") as f:
         while chunk := f.read(CHUNK):
+            size += len(chunk)
+            if size > cap:  # grew since the stat
+                raise LimitExceededError(f"file is over {cap} bytes; limit max_file_bytes={cap}")
             h.update(chunk)
-    return h.hexdigest()
+    return h.hexdigest(), size
 
 
 class Source:
-    """Files on disk (folder, glob, manifest, single file)."""
+    """Files on disk (folder, glob, manifest, single file). With ``root`` (folder and glob sources) a path
+    whose real location is outside ``root`` is refused (``outside_source``) before it is opened."""
 
     kind = "files"
 
-    def __init__(self, entries: list[Entry], limits: Limits, description: str) -> None:
+    def __init__(self, entries: list[Entry], limits: Limits, description: str, root: Path | None = None) -> None:
         self.entries = entries
         self.limits = limits
         self.description = description
+        self.root = os.path.realpath(root) if root is not None else None
 
     @property
     def total(self) -> int:
@@ -84,18 +145,22 @@ class Source:
         return iter(self.entries)
 
     def prepare(self, e: Entry) -> Prepared | BatchRecord:
+        if e.problem is not None:
+            return failed(e.name, e.problem[0], e.problem[1], stage="ingest")
         assert e.path is not None
-        try:
-            size = e.path.stat().st_size
-        except OSError as err:
-            return failed(e.name, "input", f"cannot read the file: {err.strerror or err}", stage="ingest")
-        if size > self.limits.max_file_bytes:  # not even hashed
-            return failed(e.name, "limit", f"file is {size} bytes; limit max_file_bytes={self.limits.max_file_bytes}",
+        real = os.path.realpath(e.path)
+        if self.root is not None and not _inside(real, self.root):
+            return failed(e.name, "outside_source", "a link to a file outside the input folder: not read",
                           stage="ingest")
         try:
-            return Prepared(e.path, _hash_file(e.path), size)
+            # stat before opening, opened non-blocking without following a link swapped in since realpath
+            fd, _ = open_regular(real, self.limits) if self.root is None else _open_nofollow(real, self.limits)
+            sha, size = _hash_fd(fd, self.limits.max_file_bytes)
+        except InputError as err:
+            return failed(e.name, err.code, err.message.replace(real, e.name), stage="ingest")
         except OSError as err:
             return failed(e.name, "input", f"cannot read the file: {err.strerror or err}", stage="ingest")
+        return Prepared(Path(real), sha, size)
 
     def release(self, e: Entry) -> None:
         if e.temporary and e.path is not None:
@@ -103,6 +168,17 @@ class Source:
 
     def close(self) -> None:
         pass
+
+
+def _open_nofollow(path: str, limits: Limits) -> tuple[int, os.stat_result]:
+    """``open_regular`` of an already resolved path, refusing a final component that became a link."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        st = None
+    if st is not None and stat.S_ISLNK(st.st_mode):
+        raise InputError(f"the file became a link while the batch ran: {path}")
+    return open_regular(path, limits)
 
 
 class _Archive(Source):
@@ -121,6 +197,8 @@ class _Archive(Source):
         return None
 
     def prepare(self, e: Entry) -> Prepared | BatchRecord:
+        if e.problem is not None:
+            return failed(e.name, e.problem[0], e.problem[1], stage="ingest")
         problem = self._check(e)
         if problem:
             return failed(e.name, "limit", problem, stage="ingest")
@@ -141,7 +219,7 @@ class _Archive(Source):
             dest.unlink(missing_ok=True)
             return failed(e.name, "limit", f"archive member inflates past {cap} bytes "
                           "(limits max_zip_member_bytes / max_file_bytes)", stage="ingest")
-        except (OSError, zipfile.BadZipFile, tarfile.TarError, EOFError, RuntimeError, ValueError) as err:
+        except Exception as err:  # BadZipFile, TarError, EOFError, zlib/lzma errors, NotImplementedError (method)
             dest.unlink(missing_ok=True)
             code = "encrypted" if "encrypted" in str(err) or "password" in str(err) else "corrupt"
             return failed(e.name, code, f"cannot extract the archive member: {err}", stage="ingest")
@@ -156,13 +234,93 @@ class _TooLarge(Exception):
     pass
 
 
+MAX_LINK_HOPS = 8
+
+
+def _unsafe_name(name: str) -> bool:
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    return name.startswith(("/", "\\")) or ".." in parts or (len(name) > 1 and name[1] == ":")
+
+
+def _member_entries(members: list[tuple[str, Any]], kind_of: Any, link_of: Any) -> list[Entry]:
+    """One entry per archive member (folders and hidden files left out). ``kind_of(m)`` is "file", "link" or
+    a description of a special member; ``link_of(m)`` the member name a link points to (or None)."""
+    by_name: dict[str, Any] = {}
+    for name, m in members:
+        by_name.setdefault(name.rstrip("/"), m)
+    seen: dict[str, int] = {}
+    entries: list[Entry] = []
+    for name, m in members:
+        if _hidden(PurePosixPath(name).parts):
+            continue
+        kind = kind_of(m)
+        if kind == "dir":
+            continue
+        seen[name] = seen.get(name, 0) + 1
+        shown = name if seen[name] == 1 else f"{name}#{seen[name]}"
+        e = Entry(name=shown, member=m, index=len(entries))
+        if _unsafe_name(name):
+            e.problem = ("input", "archive member name leaves the archive (absolute or with ..): not extracted")
+        elif kind == "link":
+            target, cur = None, m
+            for _ in range(MAX_LINK_HOPS):
+                dest = link_of(cur)
+                cur = by_name.get(dest) if dest is not None else None
+                if cur is None or kind_of(cur) != "link":
+                    target = cur
+                    break
+            if target is None or kind_of(target) != "file":
+                e.problem = ("outside_source", "a link to a file that is not a member of the archive: not followed")
+            else:
+                e.member = target
+        elif kind != "file":
+            e.problem = ("input", f"not a regular file ({kind}) in the archive")
+        entries.append(e)
+    return entries
+
+
+def _link_target(name: str, target: str, hard: bool) -> str | None:
+    """The archive member name a link points to: a hard link names a member, a symbolic one is relative to
+    the link's folder; None when it leaves the archive."""
+    if not target or target.startswith("/"):
+        return None
+    joined = PurePosixPath(target) if hard else PurePosixPath(name).parent / target
+    parts: list[str] = []
+    for p in joined.parts:
+        if p == "..":
+            if not parts:
+                return None
+            parts.pop()
+        elif p != ".":
+            parts.append(p)
+    return "/".join(parts)
+
+
 class ZipSource(_Archive):
     def __init__(self, path: Path, limits: Limits, workdir: Path) -> None:
         super().__init__(path, limits, workdir)
         self.zf = zipfile.ZipFile(path)
-        infos = [i for i in self.zf.infolist()
-                 if not i.is_dir() and not _hidden(PurePosixPath(i.filename).parts)]
-        self.entries = [Entry(name=i.filename, member=i, index=n) for n, i in enumerate(infos)]
+        self.entries = _member_entries([(i.filename, i) for i in self.zf.infolist()], self._kind, self._link)
+
+    @staticmethod
+    def _kind(i: zipfile.ZipInfo) -> str:
+        mode = i.external_attr >> 16
+        if i.is_dir():
+            return "dir"
+        if stat.S_ISLNK(mode):
+            return "link"
+        if mode and not stat.S_ISREG(mode) and stat.S_IFMT(mode):
+            return _special(mode)
+        return "file"
+
+    def _link(self, i: zipfile.ZipInfo) -> str | None:
+        if i.file_size > 4096:
+            return None
+        try:
+            target = self.zf.read(i).decode("utf-8", "replace")
+        except Exception:
+            return None
+        return _link_target(i.filename, target, hard=False)
 
     def _check(self, e: Entry) -> str | None:
         i: zipfile.ZipInfo = e.member
@@ -181,12 +339,43 @@ class ZipSource(_Archive):
         super().close()
 
 
+def _special(mode: int) -> str:
+    for test, what in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return what
+    return "a special file"
+
+
 class TarSource(_Archive):
     def __init__(self, path: Path, limits: Limits, workdir: Path) -> None:
         super().__init__(path, limits, workdir)
         self.tf = tarfile.open(path, "r:*")
-        members = [m for m in self.tf.getmembers() if m.isfile() and not _hidden(PurePosixPath(m.name).parts)]
-        self.entries = [Entry(name=m.name, member=m, index=n) for n, m in enumerate(members)]
+        members: list[tarfile.TarInfo] = []
+        damage: str | None = None
+        try:
+            for m in self.tf:  # stops at the first damaged header: the members before it are kept
+                members.append(m)
+        except (tarfile.TarError, EOFError, OSError, ValueError, zlib.error) as err:
+            damage = f"the archive is damaged after {len(members)} members: {err}"
+        self.entries = _member_entries([(m.name, m) for m in members], self._kind, self._link)
+        if damage is not None:
+            self.entries.append(Entry(name=path.name, index=len(self.entries), problem=("corrupt", damage)))
+
+    @staticmethod
+    def _kind(m: tarfile.TarInfo) -> str:
+        if m.isdir():
+            return "dir"
+        if m.isfile():
+            return "file"
+        if m.islnk() or m.issym():
+            return "link"
+        return {tarfile.CHRTYPE: "a character device", tarfile.BLKTYPE: "a block device",
+                tarfile.FIFOTYPE: "a FIFO"}.get(m.type, "a special file")
+
+    @staticmethod
+    def _link(m: tarfile.TarInfo) -> str | None:
+        return _link_target(m.name, m.linkname, hard=m.islnk())
 
     def _check(self, e: Entry) -> str | None:
         m: tarfile.TarInfo = e.member
@@ -243,7 +432,7 @@ def _is_tar(path: Path) -> bool:
 
 def _glob_source(text: str, limits: Limits) -> Source:
     """Names relative to the pattern's fixed leading folders."""
-    matches = sorted(Path(p) for p in globmod.glob(text, recursive=True) if os.path.isfile(p))
+    matches = sorted(Path(p) for p in globmod.glob(text, recursive=True) if not os.path.isdir(p))
     if not matches:
         raise FileNotFoundError(f"no files match {text}")
     fixed = []
@@ -260,7 +449,7 @@ def _glob_source(text: str, limits: Limits) -> Source:
             name = p.as_posix()
         if not _hidden(Path(name).parts):
             entries.append(Entry(name=name, path=p))
-    return Source(entries, limits, f"glob {text}")
+    return Source(entries, limits, f"glob {text}", root=root)
 
 
 def open_source(source: str | os.PathLike[str], limits: Limits, workdir: Path) -> Source:
@@ -270,13 +459,17 @@ def open_source(source: str | os.PathLike[str], limits: Limits, workdir: Path) -
     text = os.fspath(source)
     path = Path(text)
     if path.is_dir():
-        files = list_inputs(path)
-        return Source([Entry(name=p.relative_to(path).as_posix(), path=p) for p in files], limits, f"folder {path}")
+        return Source(_folder_entries(path), limits, f"folder {path}", root=path)
     if path.is_file():
-        if path.suffix.lower() == ".zip" and zipfile.is_zipfile(path):
-            return ZipSource(path, limits, workdir)
-        if _is_tar(path):
-            return TarSource(path, limits, workdir)
+        archive = ZipSource if path.suffix.lower() == ".zip" and zipfile.is_zipfile(path) else \
+            TarSource if _is_tar(path) else None
+        if archive is not None:
+            try:
+                return archive(path, limits, workdir)
+            except Exception as err:  # the archive cannot even be listed: one record for it, the run goes on
+                shutil.rmtree(workdir, ignore_errors=True)
+                return Source([Entry(name=path.name, problem=("corrupt", f"unreadable archive: {err!r}"))],
+                              limits, f"archive {path}")
         listed = _manifest_paths(path)
         if listed is not None:
             base = path.parent
