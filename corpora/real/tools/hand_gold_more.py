@@ -40,6 +40,14 @@ DOCS = {
         {"new_received": [8, 0, 0, 0, 0, 0, 8], "result.disclosed": [3, 0, 0, 0, 0, 0, 3],
          "result.partial": [1, 0, 0, 0, 0, 0, 1], "result.unavailable.not_held": [4, 0, 0, 0, 0, 0, 4],
          "result.total": [8, 0, 0, 0, 0, 0, 8]}),
+    # spaced apply rows; extra 信息处理费 table (000) is not a gold cell
+    "pingtan_spp_2024_page": ("2021", 2024, "平潭综合实验区苏平片区管理局", {},
+        {"new_received": [2, 0, 0, 0, 0, 0, 2], "result.unavailable.not_held": [1, 0, 0, 0, 0, 0, 1],
+         "result.other.misc": [1, 0, 0, 0, 0, 0, 1], "result.total": [2, 0, 0, 0, 0, 0, 2]}),
+    # 行政规范性文件 "008" = 0 / 0 / 8; fee 5949.09 万元; apply and review tables all zero
+    # (apply rows "0 0 0 0 0 00", review "00 0 00 0 0 0 00 0 0 0 00" = fifteen zeros)
+    "pingtan_czj_2023_page": ("2021", 2023, "平潭综合实验区财政金融局",
+        {"normative_docs.in_force": 8, "licensing.decisions": 1, "fees.amount": 5949.09}, {}),
 }
 
 if __name__ == "__main__":
