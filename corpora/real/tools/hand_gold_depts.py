@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Gold JSON for more pingtan department/片区 reports (both templates), from the hand transcription below.
+
+Standalone (does not import `extractor`); shares keys() with hand_gold.py, the identity check with
+check_identities.py and the split counter with glued.py. Every number below was read by hand from the
+report's page.txt; where the text runs cells together ambiguously the cell was read from the same
+report's page.html table in the archive (noted per document). Rows not listed print only zeros (seven
+per apply row, fifteen in the review table; checked by eye). Values are as printed: a source that breaks
+an identity keeps its numbers and the break is listed in `inconsistent`.
+
+usage: hand_gold_depts.py            -> writes gold/<stem>.json for every stem below"""
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from check_identities import breaks  # noqa: E402
+from glued import ROWS_2021, ambiguous_rows  # noqa: E402
+from hand_gold import A7, keys  # noqa: E402
+
+# Active rows of the 2019 template as page.txt prints them: (key, label, cells, next label).
+ROWS_2019 = [
+    ("active.rules", "规章", 3, r"规范性文件"),
+    ("active.normative_docs", "规范性文件", 3, r"第二十条"),
+    ("active.licensing", "行政许可", 3, r"其他对外"),
+    ("active.other_services", "其他对外管理服务事项", 3, r"第二十条"),
+    ("active.penalty", "行政处罚", 3, r"行政强制"),
+    ("active.enforcement", "行政强制", 3, r"第二十条"),
+    ("active.fees", "行政事业性收费", 2, r"第二十条"),
+    ("active.procurement", "政府集中采购", 2, r"\s*三、|[^-\d. ]"),
+]
+
+# stem: (template, year, organ, active {key: value}, apply {row: 7 values}, units)
+DOCS = {
+    # 采购 "978407": page.html cells 9 / 78407 (no unit printed in the table).
+    "pingtan_jsp_2019_page": ("2019", 2019, "平潭综合实验区君山片区管理局",
+        {"normative_docs.new_made": 9, "normative_docs.new_published": 9, "normative_docs.total_published": 9,
+         "procurement.items": 9, "procurement.amount": 78407},
+        {}, {}),
+    # page.html: 规范性文件 "2211" = 2 / 2 / 11; 行政许可 "0124" = 0 / 12 / 4; 采购 "4110669053" = 41 / 10669053.
+    # Apply: 一 and （一）予以公开 print 1 (自然人) + 1 (其他) = 2, but （七）总计 and 四、结转 print all zeros (kept).
+    "pingtan_jsp_2020_page": ("2019", 2020, "平潭综合实验区君山片区管理局",
+        {"normative_docs.new_made": 2, "normative_docs.new_published": 2, "normative_docs.total_published": 11,
+         "licensing.prev_items": 0, "licensing.change": 12, "licensing.decisions": 4,
+         "enforcement.change": 3,
+         "procurement.items": 41, "procurement.amount": 10669053},
+        {"new_received": [1, 0, 0, 0, 0, 1, 2], "result.disclosed": [1, 0, 0, 0, 0, 1, 2]}, {}),
+}
+
+
+def build(stem, spec):
+    t, year, organ, active, apply_, units = spec
+    cells = {k: 0 for k in keys(t)}
+    for k, v in active.items():
+        assert f"active.{k}" in cells, k
+        cells[f"active.{k}"] = v
+    for r, vals in apply_.items():
+        for c, v in zip(A7, vals):
+            assert f"apply.{r}.{c}" in cells, r
+            cells[f"apply.{r}.{c}"] = v
+    src = stem + ".txt"
+    text = open(os.path.join(HERE, "..", "docs", src), encoding="utf-8").read()
+    sec = text[text.index("第二十条"):]
+    sec = sec[:sec.index("三、收到和处理")] if "三、收到和处理" in sec else sec
+    g = {"source": src, "template": t, "year": year, "organ": organ, "cells": cells, "units": units,
+         "glued_ambiguous_rows": ambiguous_rows(sec + " 三、", ROWS_2021 if t == "2021" else ROWS_2019),
+         "origin": "pingtan", "input_kind": "crawler_text"}
+    g["inconsistent"] = breaks(g)
+    return g
+
+
+if __name__ == "__main__":
+    only = sys.argv[1:]
+    for stem, spec in DOCS.items():
+        if only and stem not in only:
+            continue
+        g = build(stem, spec)
+        with open(os.path.join(HERE, "..", "gold", stem + ".json"), "w", encoding="utf-8") as f:
+            json.dump(g, f, ensure_ascii=False, indent=1)
+        print(stem, "breaks:", g["inconsistent"], "glued:", g["glued_ambiguous_rows"])
