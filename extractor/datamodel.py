@@ -114,6 +114,7 @@ class RowCandidate(_Model):
     values: list[ValueToken] = Field(default_factory=list)
     prov: Provenance = Field(default_factory=Provenance)
     grid: bool = Field(False, description="value positions are real columns (tab/grid source)")
+    doubt: str | None = Field(None, description="why the label joined to these values may not be theirs")
 
 
 class RowMatch(_Model):

@@ -23,6 +23,8 @@ from .values.glue import SUM_LAST, RowRule, groups_of
 
 # The review row has no label: its cells are placed by position under the 行政复议/行政诉讼 header.
 REVIEW_ROW_SCORE = 95.0
+# Confidence of a row's cells when its numbers could belong to the label above or the one below.
+PAIRING_DOUBT_CONFIDENCE = 0.5
 
 
 def extract(source: str | bytes | os.PathLike[str], options: Options | dict[str, Any] | None = None) -> Report:
@@ -84,6 +86,11 @@ def _read_cells(doc_text: str, res: Any, t: Template) -> tuple[dict[str, Cell], 
         rule = SUM_LAST if row.section == "apply" else \
             RowRule(usually_zero=tuple(i for i, c in enumerate(row.columns) if c in t.usually_zero))
         rd = read_row(keys, a.cand.values, a.score, rule)
+        if a.doubt:  # never confident: the identities hold under the other pairing too
+            rd.cells = {k: c.model_copy(update={"review": True, "ambiguous": True,
+                                                "confidence": min(c.confidence, PAIRING_DOUBT_CONFIDENCE),
+                                                "reason": f"{c.reason}; {a.doubt}" if c.reason else a.doubt})
+                        for k, c in rd.cells.items()}
         readings.append(rd)
         cells.update(rd.cells)
         for k, c in rd.cells.items():

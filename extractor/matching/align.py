@@ -41,6 +41,8 @@ class Assigned:
     score: float
     runner_up: str | None
     runner_up_score: float | None
+    # why the row's numbers may belong to another label (None when their own label says where they go)
+    doubt: str | None = None
 
 
 @dataclass
@@ -93,7 +95,14 @@ def merge_fragments(cands: list[RowCandidate], m: LabelMatcher) -> list[RowCandi
             ambiguous = prev is not None and _n_values(prev) and not prev.label and not _has_label(nxt)
             if nxt is not None and _n_values(nxt) and not ambiguous:
                 j = _joined(c, nxt).model_copy(update={"values": nxt.values, "prov": c.prov})
-                if _best(m, j) >= max(_best(m, nxt), own - 100 * (not nxt.label)) + MERGE_GAIN:
+                joined, theirs = _best(m, j), _best(m, nxt)
+                # the numbers' own label is no row's (the tail of a group label a converter split off,
+                # "（三）不"): they belong to the label line above, whose own cells were empty
+                orphan = theirs < MATCH_MIN and own >= MATCH_MIN and joined >= MATCH_MIN
+                if orphan or joined >= max(theirs, own - 100 * (not nxt.label)) + MERGE_GAIN:
+                    after = cands[i + 2] if i + 2 < len(cands) else None
+                    if not nxt.label and after is not None and _labels_a_row(m, after):
+                        j = j.model_copy(update={"doubt": PAIRING_DOUBT})
                     out.append(j)
                     i += 2
                     continue
@@ -204,11 +213,33 @@ def align(cands: list[RowCandidate], t: Template, m: LabelMatcher | None = None)
         j = pairs.get(ci)
         match = _row_match(c, ci, j, scores, rows)
         if j is not None:
-            res.assigned[rows[j].full_key] = Assigned(rows[j], c, match.score, match.runner_up, match.runner_up_score)
+            res.assigned[rows[j].full_key] = Assigned(rows[j], c, match.score, match.runner_up, match.runner_up_score,
+                                                      _pairing_doubt(m, cands, pos[ci], rows[j]))
         if j is not None or (lo <= ci <= hi and labels[ci] and _n_values(c)):  # unmapped value rows are reported
             res.matches.append(match)
     res.review = review
     return res
+
+
+PAIRING_DOUBT = "numbers between two label lines; which label they belong to is decided by order only"
+
+
+def _labels_a_row(m: LabelMatcher, c: RowCandidate) -> bool:
+    return _is_fragment(c) and not m.is_group_label(c.label) and _best(m, c) >= MATCH_MIN
+
+
+def _pairing_doubt(m: LabelMatcher, cands: list[RowCandidate], p: int, r: RowSpec) -> str | None:
+    """Numbers with no label of their own between two label lines that each name a template row: whether
+    a label is printed above or below its numbers (PDF converters do both, even in one table) is decided by
+    order alone, and the column identities cannot tell the two pairings apart."""
+    c = cands[p]
+    if c.doubt:  # a label line joined to these numbers had another label line on the numbers' other side
+        return c.doubt
+    own = _label(m, c)
+    if own and m.score(own, r) >= MATCH_MIN:
+        return None
+    near = [cands[q] for q in (p - 1, p + 1) if 0 <= q < len(cands)]
+    return PAIRING_DOUBT if len(near) == 2 and all(_labels_a_row(m, n) for n in near) else None
 
 
 def _review_like(c: RowCandidate) -> bool:

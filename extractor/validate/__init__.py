@@ -284,18 +284,36 @@ def infer_mixed_form(cells: dict[str, Cell], t: Template, assigned: set[str]) ->
     return notes
 
 
+def _holds_with_blanks_as_zero(c: Check, cells: dict[str, Cell]) -> bool:
+    """A check skipped for a blank operand still holds when the blanks count nothing (a row of blanks beside
+    a total of 0, or 26 … 总计 26); when it does not, a number was lost or misplaced (a value read into the
+    wrong column, a year read as a count) and no cell of the check is confident."""
+    def side(keys: list[str]) -> Number:
+        return sum((cells[k].value or 0) if k in cells else 0 for k in keys)
+    return abs(side(c.lhs_keys) - side(c.rhs_keys)) <= TOL
+
+
+def _check_outcomes(cells: dict[str, Cell], checks: list[Check]) -> tuple[dict[str, list[str]], dict[str, int]]:
+    """Per cell: the checks it fails (a skipped check that fails with blanks as 0 counts), and how many pass."""
+    failed: dict[str, list[str]] = {}
+    passed: dict[str, int] = {}
+    for c in checks:
+        doubtful = c.status == "skipped" and c.kind == "identity" and not _holds_with_blanks_as_zero(c, cells)
+        for k in c.lhs_keys + c.rhs_keys:
+            if c.status == "fail":
+                failed.setdefault(k, []).append(c.id)
+            elif doubtful:  # a blank cannot be told from a lost number here
+                failed.setdefault(k, []).append(f"{c.id} (blank cells counted as 0)")
+            elif c.status == "pass":
+                passed[k] = passed.get(k, 0) + 1
+    return failed, passed
+
+
 def flag_cells(cells: dict[str, Cell], checks: list[Check]) -> None:
     """The review flag of every cell, from all the evidence: a cell in a failed check (identity or prose) is
     always flagged and its confidence capped; a cell whose identities all hold is confirmed by them (its
     confidence raised: an independent reading agrees); otherwise the reading's own confidence decides."""
-    failed: dict[str, list[str]] = {}
-    passed: dict[str, int] = {}
-    for c in checks:
-        for k in c.lhs_keys + c.rhs_keys:
-            if c.status == "fail":
-                failed.setdefault(k, []).append(c.id)
-            elif c.status == "pass":
-                passed[k] = passed.get(k, 0) + 1
+    failed, passed = _check_outcomes(cells, checks)
     for k, cell in cells.items():
         upd: dict[str, object] = {}
         if k in failed:

@@ -231,6 +231,10 @@ def read_row(keys: list[str], tokens: list[ValueToken], label_score: float,
         else:
             cells[key] = _missing(f"row has {len(toks)} cells for {k} columns", prov)
     if toks and not filled:  # the row is printed with every value cell empty
+        if len(toks) < k:  # ... in fewer cells than the row has: the blanks are a guess, not a reading
+            cells = {key: c.model_copy(update={"review": True, "confidence": min(c.confidence, SPLIT_AMBIGUOUS_CONFIDENCE),
+                                               "reason": f"{EMPTY_ROW_REASON}; only {len(toks)} of {k} cells printed"})
+                     for key, c in cells.items()}
         cells = {key: c.model_copy(update={"reason": EMPTY_ROW_REASON}) if c.source == "blank" and c.reason is None
                  else c for key, c in cells.items()}
     return RowReading(keys, cells, [], raw, prov)
