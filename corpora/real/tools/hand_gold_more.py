@@ -48,6 +48,19 @@ DOCS = {
     # (apply rows "0 0 0 0 0 00", review "00 0 00 0 0 0 00 0 0 0 00" = fifteen zeros)
     "pingtan_czj_2023_page": ("2021", 2023, "平潭综合实验区财政金融局",
         {"normative_docs.in_force": 8, "licensing.decisions": 1, "fees.amount": 5949.09}, {}),
+    # 行政规范性文件 "808" = 8 / 0 / 8 (the only split); fee 9116.36 万元
+    "pingtan_czj_2022_page": ("2021", 2022, "平潭综合实验区财政金融局",
+        {"normative_docs.issued": 8, "normative_docs.in_force": 8, "licensing.decisions": 5,
+         "fees.amount": 9116.36},
+        {"new_received": [1, 0, 0, 0, 0, 0, 1], "result.partial": [1, 0, 0, 0, 0, 0, 1],
+         "result.total": [1, 0, 0, 0, 0, 0, 1]}),
+    # 行政规范性文件 "021" = 0 / 2 / 1 (the only split); fee printed 18651.064104 万元 (kept as printed);
+    # 新收 "20 0 0 0 02" and 不掌握 "10 0 0 0 01" = n 0 0 0 0 0 n (the only 7-cell splits)
+    "pingtan_czj_2024_page": ("2021", 2024, "平潭综合实验区财政金融局",
+        {"normative_docs.repealed": 2, "normative_docs.in_force": 1, "penalty.decisions": 1,
+         "fees.amount": 18651.064104},
+        {"new_received": [2, 0, 0, 0, 0, 0, 2], "result.disclosed": [1, 0, 0, 0, 0, 0, 1],
+         "result.unavailable.not_held": [1, 0, 0, 0, 0, 0, 1], "result.total": [2, 0, 0, 0, 0, 0, 2]}),
 }
 
 if __name__ == "__main__":
