@@ -46,6 +46,20 @@ DOCS = {
          "enforcement.change": 3,
          "procurement.items": 41, "procurement.amount": 10669053},
         {"new_received": [1, 0, 0, 0, 0, 1, 2], "result.disclosed": [1, 0, 0, 0, 0, 1, 2]}, {}),
+    # Cells spaced one per number; every identity holds.
+    "pingtan_jsp_2021_page": ("2021", 2021, "平潭综合实验区君山片区管理局",
+        {"normative_docs.in_force": 11, "licensing.decisions": 1},
+        {"new_received": [5, 0, 0, 0, 0, 3, 8], "result.disclosed": [1, 0, 0, 0, 0, 1, 2],
+         "result.unavailable.not_held": [3, 0, 0, 0, 0, 2, 5], "result.other.misc": [1, 0, 0, 0, 0, 0, 1],
+         "result.total": [5, 0, 0, 0, 0, 3, 8]},
+        {"active.fees.amount": "万元"}),
+    # Glued, one digit per cell in every apply row (7 digits, 7 cells); 行政规范性文件 "0011" = 0 / 0 / 11 (the only
+    # split). The prose says no application was received in 2022, yet 1.本机关不掌握相关政府信息 prints 3 ... 2 5
+    # while 一、 and （七）总计 print zeros (kept as printed: result_sum breaks).
+    "pingtan_jsp_2022_page": ("2021", 2022, "平潭综合实验区君山片区管理局",
+        {"normative_docs.in_force": 11},
+        {"result.unavailable.not_held": [3, 0, 0, 0, 0, 2, 5]},
+        {"active.fees.amount": "万元"}),
 }
 
 
