@@ -61,6 +61,11 @@ DOCS = {
          "fees.amount": 18651.064104},
         {"new_received": [2, 0, 0, 0, 0, 0, 2], "result.disclosed": [1, 0, 0, 0, 0, 0, 1],
          "result.unavailable.not_held": [1, 0, 0, 0, 0, 0, 1], "result.total": [2, 0, 0, 0, 0, 0, 2]}),
+    # 行政规范性文件 "101" = 1 / 0 / 1 (the only split); 新收/部分公开/总计 "10 0 0 0 01" = 1 0 0 0 0 0 1
+    "pingtan_spp_2021_page": ("2021", 2021, "平潭综合实验区苏平片区管理局",
+        {"normative_docs.issued": 1, "normative_docs.in_force": 1, "licensing.decisions": 3},
+        {"new_received": [1, 0, 0, 0, 0, 0, 1], "result.partial": [1, 0, 0, 0, 0, 0, 1],
+         "result.total": [1, 0, 0, 0, 0, 0, 1]}),
 }
 
 if __name__ == "__main__":
