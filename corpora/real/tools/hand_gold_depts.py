@@ -60,6 +60,12 @@ DOCS = {
         {"normative_docs.in_force": 11},
         {"result.unavailable.not_held": [3, 0, 0, 0, 0, 2, 5]},
         {"active.fees.amount": "万元"}),
+    # Glued, one digit per cell in every apply row; 行政规范性文件 "0011" = 0 / 0 / 11 (the only split).
+    "pingtan_jsp_2023_page": ("2021", 2023, "平潭综合实验区君山片区管理局",
+        {"normative_docs.in_force": 11},
+        {"new_received": [2, 0, 0, 0, 0, 0, 2], "result.disclosed": [2, 0, 0, 0, 0, 0, 2],
+         "result.total": [2, 0, 0, 0, 0, 0, 2]},
+        {"active.fees.amount": "万元"}),
 }
 
 
