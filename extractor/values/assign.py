@@ -204,10 +204,64 @@ def _placed(keys: list[str], toks: list[ValueToken], conf: float, rule: RowRule)
     return RowReading(keys, cells, [], raw, prov, placements=alts if len(alts) > 1 else [])
 
 
+# Rows with more digit tokens than this are not re-joined (C(23, 6) joinings of a 7-cell row).
+MAX_JOIN_TOKENS = 24
+# Confidence of cells joined from digit tokens in a row with no identity of its own (below REVIEW_CONFIDENCE).
+JOIN_UNCHECKED_CONFIDENCE = 0.5
+
+
+def _joinings(digits: list[str], k: int, rule: RowRule) -> list[Split]:
+    """Every way to join consecutive digit tokens into ``k`` cells (a cell's digits printed apart: Word
+    HTML puts each digit run in a <span>, and converters write each span on a line or behind a space),
+    cells being valid numbers (no leading zero), those satisfying the row's identities, most plausible
+    first."""
+    n = len(digits)
+    found: list[Split] = []
+    for cuts in itertools.islice(itertools.combinations(range(1, n), k - 1), MAX_PLACEMENTS * 10):
+        bounds = (0, *cuts, n)
+        parts = ["".join(digits[a:b]) for a, b in itertools.pairwise(bounds)]
+        if all(_STANDALONE.match(p) for p in parts):
+            split = tuple(int(p) for p in parts)
+            if rule.holds(split):
+                found.append(split)
+    return sorted(set(found), key=lambda sp: plausibility(sp, rule.usually_zero))
+
+
+def _joined(keys: list[str], toks: list[ValueToken], conf: float, rule: RowRule) -> RowReading | None:
+    digits = [t.text.strip() for t in toks]
+    if len(digits) > MAX_JOIN_TOKENS or not all(d.isdigit() for d in digits):
+        return None
+    alts = _joinings(digits, len(keys), rule)
+    if not alts:
+        return None
+    raw = " ".join(digits)
+    prov = toks[0].prov
+    best = alts[0]
+    cells: dict[str, Cell] = {}
+    # with no identity inside the row, even the only joining is a guess about the print (a decimal part or
+    # a unit may have been left elsewhere): flagged, never confident
+    unchecked = rule.kind == "none"
+    for i, key in enumerate(keys):
+        differs = len({a[i] for a in alts}) > 1
+        cells[key] = Cell(
+            value=best[i], raw=raw, source="split", prov=prov, ambiguous=differs, review=differs or unchecked,
+            confidence=SPLIT_AMBIGUOUS_CONFIDENCE if differs else
+            min(conf, JOIN_UNCHECKED_CONFIDENCE if unchecked else SPLIT_UNIQUE_CONFIDENCE),
+            candidates=[list(a) for a in alts[:10]] if differs else None,
+            reason=f"{len(toks)} numbers for {len(keys)} columns: digits of a cell printed apart, joined; "
+                   + (f"{len(alts)} joinings fit, most plausible kept" if differs else "the only joining that fits"))
+    return RowReading(keys, cells, alts if len(alts) > 1 else [], raw, prov)
+
+
 def read_row(keys: list[str], tokens: list[ValueToken], label_score: float,
              rule: RowRule = NO_RULE) -> RowReading:
     k = len(keys)
     conf_label = max(0.0, min(1.0, label_score / 100.0))
+    filled_all = [t for t in tokens if not t.empty]
+    if len(filled_all) > k and not any(t.glued for t in filled_all):
+        joined = _joined(keys, filled_all, conf_label, rule)
+        if joined is not None:
+            return joined
     toks, note = _trim(tokens, k)
     filled = [t for t in toks if not t.empty]
     raw = " ".join(t.text for t in toks)

@@ -60,3 +60,16 @@ def test_html_flattened_with_vanished_blank_cells_is_never_confidently_wrong() -
     # the row totals stay pinned by their row's own identity
     assert rep.cells["apply.carried_over.total"].value == gold["cells"]["apply.carried_over.total"]
     assert not rep.cells["apply.carried_over.total"].review
+
+
+def test_digits_of_one_cell_printed_apart_are_joined_by_the_row_total() -> None:
+    """Word HTML puts digit runs in <span>s; get_text("\\n") writes each on a line: 1|3|6|0|0|0|0|0|1|9."""
+    rd = read_row(KEYS, toks("1", "3", "6", "0", "0", "0", "0", "1", "9"), 100.0, SUM_LAST)
+    assert [rd.cells[k].value for k in KEYS] == [13, 6, 0, 0, 0, 0, 19]
+    assert not any(c.review for c in rd.cells.values())
+
+
+def test_a_joining_no_identity_checks_is_flagged() -> None:
+    rd = read_row(["active.fees.amount"], toks("1", "94"), 100.0)
+    cell = rd.cells["active.fees.amount"]
+    assert cell.value == 194 and cell.review and cell.source == "split"
