@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -148,5 +150,69 @@ def test_uploads_beyond_the_admitted_count_are_refused_before_being_read() -> No
     try:
         assert asyncio.run(go()) == (503, "busy", 200)
         assert svc.admitted == 0
+    finally:
+        svc.close()
+
+
+def _asgi_post(app: Any, receive: Any) -> tuple[int, dict[str, Any]]:
+    """POST /v1/extract straight through the ASGI app with a hand-made ``receive``."""
+    import asyncio
+
+    sent: list[dict[str, Any]] = []
+
+    async def send(msg: dict[str, Any]) -> None:
+        sent.append(msg)
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+             "scheme": "http", "path": "/v1/extract", "raw_path": b"/v1/extract", "query_string": b"",
+             "root_path": "", "server": ("t", 80), "client": ("c", 1),
+             "headers": [(b"content-type", b"multipart/form-data; boundary=XX"), (b"host", b"t")]}
+    asyncio.run(app(scope, receive, send))
+    status = next(m["status"] for m in sent if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return status, json.loads(body)
+
+
+def test_busy_is_answered_before_the_body_is_read() -> None:
+    """Admission before parsing (issue 20): with every admission taken, not one byte of the body is received."""
+    from extractor.service import create_app
+
+    app = create_app(concurrency=1)
+    svc = app.state.service
+
+    async def receive() -> dict[str, Any]:
+        raise AssertionError("the body was read")
+
+    try:
+        svc.admitted = 1
+        status, body = _asgi_post(app, receive)
+        assert status == 503 and body["error"]["code"] == "busy"
+        assert svc.admitted == 1
+    finally:
+        svc.admitted = 0
+        svc.close()
+
+
+def test_a_stalled_upload_times_out_and_frees_its_admission() -> None:
+    import asyncio
+    import time
+
+    from extractor.service import create_app
+
+    app = create_app(concurrency=1, request_idle_s=0.3, request_read_s=5)
+    svc = app.state.service
+    chunks = [b"--XX\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nabc"]
+
+    async def receive() -> dict[str, Any]:
+        if chunks:
+            return {"type": "http.request", "body": chunks.pop(), "more_body": True}
+        await asyncio.sleep(3600)  # a client that stops sending
+        raise AssertionError
+
+    try:
+        t0 = time.monotonic()
+        status, body = _asgi_post(app, receive)
+        assert status == 408 and body["error"]["code"] == "request_timeout", body
+        assert time.monotonic() - t0 < 3 and svc.admitted == 0
     finally:
         svc.close()

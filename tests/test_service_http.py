@@ -260,11 +260,11 @@ def test_oversized_and_malformed_requests(server: Server) -> None:
                    headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
     assert r.status_code == 413 and r.json()["error"]["code"] == "limit"
     # just under the limit passes the guard (and is then read as text)
-    r = _post(server.url, "small.txt", "年度报告 ".encode() * ((MAX_BYTES - 1000) // 13))
+    r = _post(server.url, "small.txt", "年度报告\n".encode() * ((MAX_BYTES - 1000) // 13))
     assert r.status_code == 200 and r.json()["template"] is None, r.text
     # whatever the extractor makes of a 999,000-digit number, the answer is JSON with a code
     r = _post(server.url, "digits.txt", b"1" * (MAX_BYTES - 1000))
-    assert r.status_code in (200, 422, 500) and r.headers["content-type"] == "application/json"
+    assert r.status_code in (200, 413, 422, 500) and r.headers["content-type"] == "application/json"  # 413: max_line_chars
     assert r.status_code == 200 or r.json()["error"]["code"]
     r = httpx.post(server.url + "/v1/extract", data={"template": "auto"}, timeout=10)
     assert r.status_code == 422 and r.json()["error"]["code"] == "request"

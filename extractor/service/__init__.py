@@ -23,9 +23,15 @@ streams in, before anything is parsed).
 **Review pages.** The last ``review_keep`` successful extractions (document bytes + report, at most
 ``review_max_bytes`` in all; oldest dropped first) are kept in memory for ``GET /v1/review/{id}``.
 
-Errors are JSON ``{"error": {"code", "message"}}`` with a stable code: 413 ``limit``, 415 ``unsupported``,
-422 ``empty``/``decode``/``corrupt``/``encrypted``/``input``/``options``/``request``, 404 ``not_found``
-(``review_not_found`` for an unknown or expired review id), 503 ``busy``, 504 ``timeout``, 500 ``crashed``.
+**Admission.** An upload to ``/v1/extract`` is admitted by the ASGI middleware before its body is read:
+with ``concurrency`` uploads admitted or every worker busy it gets 503 ``busy`` at once, and a body that
+stalls (``REQUEST_IDLE_S``) or takes longer than ``REQUEST_READ_S`` gets 408 ``request_timeout``.
+
+Errors are JSON ``{"error": {"code", "message"}}`` with a stable code: 400 ``bad_request``, 408
+``request_timeout``, 413 ``limit``, 415 ``unsupported``, 422 ``empty``/``decode``/``corrupt``/``encrypted``/
+``input``/``outside_source``/``options``/``request``, 404 ``not_found`` (``review_not_found`` for an unknown or
+expired review id), 405 ``method_not_allowed``, 503 ``busy``, 504 ``timeout``, 500 ``crashed``/``memory``/
+``engine``/``internal``, 501 ``missing_dependency``.
 """
 
 
@@ -48,9 +54,14 @@ from ..errors import ExtractorError, MissingDependencyError, OptionsError
 from ..options import Limits, Options
 
 STATUS_BY_CODE = {"limit": 413, "unsupported": 415, "empty": 422, "decode": 422, "corrupt": 422,
-                  "encrypted": 422, "input": 422, "options": 422, "timeout": 504, "missing_dependency": 501,
+                  "encrypted": 422, "input": 422, "outside_source": 422, "options": 422, "timeout": 504, "missing_dependency": 501,
                   "engine": 500, "template": 500}
 MULTIPART_SLACK = 64 * 1024  # multipart headers and the small form fields beside the file
+# A request body that sends nothing for REQUEST_IDLE_S, or is not complete after REQUEST_READ_S, is answered
+# 408 and dropped: a slow client must not hold one of the ``concurrency`` admissions (200 MiB at 1 MB/s is
+# 200 s, under the total).
+REQUEST_IDLE_S = 30.0
+REQUEST_READ_S = 600.0
 
 
 # ------------------------------------------------------------------------------------------ worker side
@@ -306,10 +317,15 @@ class Service:
             await asyncio.to_thread(shutil.rmtree, job_tmp, True)
 
 
-def _body_limit(app: Any, max_body: int) -> Callable[..., Awaitable[None]]:
-    """ASGI middleware: 413 for a body over ``max_body`` — from ``Content-Length`` before reading, and
-    while a body without one streams in."""
+def _body_limit(app: Any, max_body: int, svc: Service | None = None, idle_s: float = REQUEST_IDLE_S,
+                read_s: float = REQUEST_READ_S) -> Callable[..., Awaitable[None]]:
+    """ASGI middleware, before anything reads the body: 413 for a body over ``max_body`` (from
+    ``Content-Length``, and while a body without one streams in); 503 ``busy`` for an upload to
+    ``/v1/extract`` while ``concurrency`` uploads are already admitted or every worker is busy (admission
+    before parsing: a refused upload is never received, let alone spooled); 408 ``request_timeout`` when the
+    body stalls for ``idle_s`` or is not complete after ``read_s`` (slow clients do not hold an admission)."""
     from starlette.exceptions import HTTPException
+    from starlette.responses import JSONResponse
 
     async def middleware(scope: dict[str, Any], receive: Callable[..., Awaitable[dict[str, Any]]],
                          send: Callable[..., Awaitable[None]]) -> None:
@@ -318,23 +334,46 @@ def _body_limit(app: Any, max_body: int) -> Callable[..., Awaitable[None]]:
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length")
         if length is not None and length.isdigit() and int(length) > max_body:
-            from starlette.responses import JSONResponse
-
             resp = JSONResponse(status_code=413, headers={"Connection": "close"},
                                 content={"error": {"code": "limit", "message": f"request body over {max_body} bytes"}})
             return await resp(scope, receive, send)
+        admit = svc is not None and scope.get("method") == "POST" and scope.get("path") == "/v1/extract"
+        if svc is not None and admit:
+            if svc.workers.busy >= svc.concurrency or svc.admitted >= svc.concurrency:
+                resp = JSONResponse(status_code=503, headers={"Connection": "close", "Retry-After": "1"},
+                                    content={"error": {"code": "busy", "message": f"all {svc.concurrency} "
+                                                       "workers are busy; retry later"}})
+                return await resp(scope, receive, send)
+            svc.admitted += 1  # on the event loop, no await since the check
         seen = 0
+        body_done = False
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + read_s
 
         async def counted() -> dict[str, Any]:
-            nonlocal seen
-            msg = await receive()
+            nonlocal seen, body_done
+            if body_done:  # after the body: whatever waits for a disconnect waits untimed
+                return await receive()
+            wait_s = min(idle_s, deadline - loop.time())
+            try:
+                msg = await asyncio.wait_for(receive(), max(0.001, wait_s))
+            except TimeoutError:
+                raise HTTPException(408, f"the request body did not arrive in time (idle {idle_s:g} s, "
+                                         f"at most {read_s:g} s in all)", headers={"Connection": "close"}) from None
             if msg["type"] == "http.request":
                 seen += len(msg.get("body", b""))
                 if seen > max_body:
                     raise HTTPException(413, f"request body over {max_body} bytes")
+                body_done = not msg.get("more_body", False)
+            else:
+                body_done = True
             return msg
 
-        return await app(scope, counted, send)
+        try:
+            return await app(scope, counted, send)
+        finally:
+            if svc is not None and admit:
+                svc.admitted -= 1
 
     return middleware
 
@@ -347,7 +386,8 @@ _ERROR_SCHEMA = {
 
 
 def _error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
-    text = {400: "malformed request body", 404: "unknown review id", 413: "upload too large (code limit)",
+    text = {400: "malformed request body (code bad_request)", 404: "unknown review id",
+            408: "the request body did not arrive in time (code request_timeout)", 413: "upload too large (code limit)",
             415: "unsupported format (code unsupported)",
             422: "unreadable document or invalid request (codes empty, decode, corrupt, encrypted, input, "
                  "options, request)",
@@ -357,7 +397,7 @@ def _error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {c: {"description": text[c], "content": {"application/json": {"schema": _ERROR_SCHEMA}}} for c in codes}
 
 
-HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "limit"}
+HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 408: "request_timeout", 413: "limit"}
 
 
 def _json_error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Any:
@@ -401,7 +441,7 @@ def _install_extract(app: Any, svc: Service) -> None:
             "Link": {"description": '</v1/review/{id}>; rel="review"', "schema": {"type": "string"}}},
             "links": {"review": {"operationId": "review", "description": "the review page of this extraction",
                                  "parameters": {"review_id": "$response.header.X-Review-Id"}}}},
-        **_error_responses(400, 413, 415, 422, 500, 501, 503, 504),
+        **_error_responses(400, 408, 413, 415, 422, 500, 501, 503, 504),
     }
 
     @app.post("/v1/extract", response_model=None, responses=responses, operation_id="extract")
@@ -413,20 +453,17 @@ def _install_extract(app: Any, svc: Service) -> None:
         """Extract one uploaded document into a Report. The response's ``X-Review-Id`` names its review page."""
         if template not in ("auto", "2019", "2021"):
             return _json_error(422, "options", f"template must be auto, 2019 or 2021, not {template!r}")
-        if svc.workers.busy >= svc.concurrency or svc.admitted >= svc.concurrency:
+        # admitted (counted in svc.admitted) by the middleware before the body was read
+        if svc.workers.busy >= svc.concurrency:  # a review page took the last worker meanwhile
             await file.close()
             return _json_error(503, "busy", f"all {svc.concurrency} workers are busy; retry later")
-        svc.admitted += 1
-        try:
-            data = await file.read(limits.max_file_bytes + 1)
-            await file.close()
-            if len(data) > limits.max_file_bytes:
-                return _json_error(413, "limit", f"upload larger than max_file_bytes={limits.max_file_bytes}")
-            name = os.path.basename(file.filename or "") or "upload"
-            opts = Options(template=template, limits=limits).model_dump(exclude={"name"})
-            out = await svc.run(_work, data, name, opts)
-        finally:
-            svc.admitted -= 1
+        data = await file.read(limits.max_file_bytes + 1)
+        await file.close()
+        if len(data) > limits.max_file_bytes:
+            return _json_error(413, "limit", f"upload larger than max_file_bytes={limits.max_file_bytes}")
+        name = os.path.basename(file.filename or "") or "upload"
+        opts = Options(template=template, limits=limits).model_dump(exclude={"name"})
+        out = await svc.run(_work, data, name, opts)
         if "error" in out:
             return _job_error(out, 422)
         rid = svc.reviews.put(name, data, out["report"])
@@ -471,7 +508,8 @@ def _env_int(name: str, default: int) -> int:
 
 def create_app(concurrency: int = 2, limits: Limits | None = None, timeout_s: float | None = None,
                review_keep: int | None = None, review_max_bytes: int | None = None,
-               tmp_dir: str | os.PathLike[str] | None = None, recycle_after: int | None = 200) -> Any:
+               tmp_dir: str | os.PathLike[str] | None = None, recycle_after: int | None = 200,
+               request_idle_s: float = REQUEST_IDLE_S, request_read_s: float = REQUEST_READ_S) -> Any:
     """The FastAPI application.
 
     ``review_keep`` documents (``review_max_bytes`` in all) stay reviewable; ``tmp_dir`` is where the
@@ -517,15 +555,17 @@ def create_app(concurrency: int = 2, limits: Limits | None = None, timeout_s: fl
 
     _install_extract(app, svc)
     _install_review(app, svc)
-    app.add_middleware(_BodyLimit, max_body=limits.max_file_bytes + MULTIPART_SLACK)
+    app.add_middleware(_BodyLimit, max_body=limits.max_file_bytes + MULTIPART_SLACK, svc=svc,
+                       idle_s=request_idle_s, read_s=request_read_s)
     return app
 
 
 class _BodyLimit:
     """The body-size guard as a Starlette middleware class (see ``_body_limit``)."""
 
-    def __init__(self, app: Any, max_body: int) -> None:
-        self._call = _body_limit(app, max_body)
+    def __init__(self, app: Any, max_body: int, svc: Service | None = None, idle_s: float = REQUEST_IDLE_S,
+                 read_s: float = REQUEST_READ_S) -> None:
+        self._call = _body_limit(app, max_body, svc, idle_s, read_s)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         await self._call(scope, receive, send)
