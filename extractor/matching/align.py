@@ -255,19 +255,27 @@ def find_review_row(cands: list[RowCandidate], t: Template, m: LabelMatcher) -> 
     header_words = {normalize_label(w) for w in t.review_header_labels} | {
         normalize_label(v) for labels in t.column_labels["review"].values() for v in labels}
     header_chars = {ch for w in header_words for ch in w}
+    def labelled(d: RowCandidate, own: bool = False) -> bool:
+        lab = normalize_label(_label(m, d))
+        if own:  # the header's own line: what precedes 行政复议 is the section heading
+            lab = lab[lab.rindex(header):]
+        for w in sorted(header_words, key=len, reverse=True):  # header cells the numbers ran into
+            lab = lab.replace(w, "")
+        # what is left of a header cell broken over two lines ("尚未" / "审结总计") is header too
+        return bool(lab) and not set(lab) <= header_chars
+
     for i, c in enumerate(cands):
-        if header not in normalize_label(c.label) or _n_values(c):
+        if header not in normalize_label(c.label):
+            continue
+        if _n_values(c):  # the header and its numbers on one line (a table flattened into one line)
+            if _review_like(c) and not labelled(c, own=True):
+                return c
             continue
         for d in cands[i + 1:i + 1 + REVIEW_LOOKAHEAD]:
             if not _n_values(d):
                 continue
-            lab = normalize_label(_label(m, d))
-            for w in sorted(header_words, key=len, reverse=True):  # header cells the numbers ran into
-                lab = lab.replace(w, "")
-            # what is left of a header cell broken over two lines ("尚未" / "审结总计") is header too
-            labelled = bool(lab) and not set(lab) <= header_chars
-            if _review_like(d) and (not labelled or _best(m, d) < MATCH_MIN):
+            if _review_like(d) and (not labelled(d) or _best(m, d) < MATCH_MIN):
                 return d
-            if labelled and _best(m, d) >= MATCH_MIN:
+            if labelled(d) and _best(m, d) >= MATCH_MIN:
                 break
     return None

@@ -62,3 +62,16 @@ def test_review_row_after_header_cells_broken_over_lines() -> None:
     rows = [cand("行政复议行政诉讼", 0), cand("结果维持结果纠正其他结果尚未", 0),
             RowCandidate(label="审结总计", label_parts=["审结", "总计"], values=[ValueToken(text="0")] * 15)]
     assert find_review_row(rows, t, m) is rows[2]
+
+
+def test_review_row_on_the_header_line_of_a_flattened_table() -> None:
+    """A crawler dump: section heading, header cells and the 15 numbers joined into one candidate."""
+    from extractor.matching.align import find_review_row
+
+    t = load_template("2019")
+    m = LabelMatcher(t)
+    row = RowCandidate(label="四、因政府信息公开工作被申请行政复议、提起行政诉讼情况行政复议行政诉讼结果维持结果纠正"
+                             "其他结果尚未审结总计未经复议直接起诉复议后起诉结果维持结果纠正其他结果尚未审结总计",
+                       values=[ValueToken(text=v) for v in "0 00 0 0 0 00 00 0 00 00".split()])
+    assert find_review_row([row], t, m) is row
+    assert find_review_row([cand("本年度发生行政复议", 2)], t, m) is None  # prose with a count or two
