@@ -22,7 +22,7 @@ from typing import Any, Literal
 from lxml import etree
 
 from ..datamodel import Document, Provenance, SourceCell, SourceRow, SourceTable, TextLine
-from ..errors import CorruptDocumentError, LimitExceededError
+from ..errors import CorruptDocumentError, ExtractorError, LimitExceededError
 from ..ingest import RawInput, check_lines
 from ..options import Options
 
@@ -190,7 +190,13 @@ def _body(data: bytes) -> Any:
 
 def load(raw: RawInput, options: Options, *, vmerge: VMergeMode | None = None) -> Document:
     reader = _Reader(mode=vmerge or VMERGE_MODE, max_cells=options.limits.max_table_cells)
-    reader.blocks(_body(raw.data))
+    body = _body(raw.data)
+    try:
+        reader.blocks(body)
+    except (ExtractorError, MemoryError):
+        raise
+    except Exception as e:  # a tree deeper than the recursion allows, a value python-docx cannot read
+        raise CorruptDocumentError(f"unreadable DOCX: {e!r}") from e
     check_lines(reader.lines, options.limits)
     lines = [TextLine(text=t, prov=Provenance(line=i + 1)) for i, t in enumerate(reader.lines)]
     return Document(name=raw.name, format="docx", lines=lines, tables=reader.tables)

@@ -24,7 +24,7 @@ from functools import cache
 from typing import Any
 
 from ..datamodel import Document, Provenance, SourceCell, SourceRow, SourceTable, TextLine
-from ..errors import CorruptDocumentError, LimitExceededError
+from ..errors import CorruptDocumentError, ExtractorError, LimitExceededError
 from ..ingest import RawInput, check_lines
 from ..options import Options
 
@@ -41,6 +41,9 @@ MAX_SPAN = 1000
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
 _XML_DECL = re.compile(rb"""<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_\-.]+)""", re.I)
 _XML_DECL_TEXT = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+# C0 controls other than tab and line breaks: no page shows them, and lxml refuses them in a text node
+# (ValueError when a dropped element's tail is joined to its neighbour's).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # GB2312 and GBK pages routinely use characters outside their nominal set; GB18030 is a superset of both.
 _CODEC_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
                   "big5": "big5hkscs"}
@@ -294,7 +297,7 @@ def _parse(text: str) -> Any:
     import lxml.html
     from lxml import etree
 
-    text = _XML_DECL_TEXT.sub("", text)
+    text = _CONTROL.sub("", _XML_DECL_TEXT.sub("", text))
     if not text.strip():
         raise CorruptDocumentError("the HTML page is empty")
     try:
@@ -312,6 +315,15 @@ def _read(root: Any, cells: int | None = None) -> _Reader:
 
 
 def load(raw: RawInput, options: Options) -> Document:
+    try:
+        return _load(raw, options)
+    except (ExtractorError, MemoryError):
+        raise
+    except Exception as e:  # lxml on a malformed tree, deep nesting (RecursionError): typed, not a crash
+        raise CorruptDocumentError(f"unreadable HTML: {e!r}") from e
+
+
+def _load(raw: RawInput, options: Options) -> Document:
     root = _parse(decode_html(raw))
     scripts_html = _js_html(root)
     title = root.findtext(".//title") or ""
