@@ -183,3 +183,19 @@ def span_bomb_docx(span: int = 1_000_000_000) -> bytes:
 def long_line_text(chars: int = 1_000_000) -> bytes:
     """One line of ``chars`` 一 (the numbering regex used to rescan it from every position: 65 s at 100k)."""
     return ("一" * chars).encode("utf-8")
+
+
+def write_bombs(folder: Path) -> dict[str, str]:
+    """The read-time bombs of issue 20, each refused by a limit before its cost is paid; {name: code}."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {
+        "span_bomb.html": (span_bomb_html(), "limit"),
+        "span_bomb.docx": (span_bomb_docx(), "limit"),
+        "million_pages.pdf": (many_pages_pdf(1_000_000), "limit"),
+        "flate_bomb.pdf": (flate_bomb_pdf(512), "limit"),
+        "long_line.txt": (long_line_text(1_000_000), "limit"),
+        "mostly_binary.txt": (bytes(range(128, 256)) * 64, "decode"),
+    }
+    for name, (data, _) in files.items():
+        (folder / name).write_bytes(data)
+    return {name: code for name, (_, code) in files.items()}
