@@ -29,9 +29,9 @@ MERGE_GAIN = 5.0
 NEIGHBOUR_PENALTY = 3.0
 # A value row counts toward the review table when it has at least this many cells.
 REVIEW_MIN_CELLS = 5
-# How many rows below a 行政复议 header the value row may sit: three header rows, or up to 17 header
-# cells on lines of their own.
-REVIEW_LOOKAHEAD = 24
+# How many rows below a 行政复议 header the value row may sit: three header rows, or its header cells on
+# lines of their own, each cell broken into its words (docx2txt: 结果 / 维持 / … 27 lines).
+REVIEW_LOOKAHEAD = 48
 
 
 @dataclass
