@@ -42,12 +42,19 @@ def test_a_digit_run_no_cell_could_hold_is_text_not_a_crash() -> None:
 
 
 def test_extracting_a_file_that_is_one_huge_number_gives_a_report(tmp_path) -> None:
+    import pytest
+
     from extractor import extract
+    from extractor.errors import LimitExceededError
+    from extractor.options import Limits
 
     f = tmp_path / "n.txt"
-    f.write_text("1" * 999_000, encoding="utf-8")
+    f.write_text("1" * (Limits().max_line_chars - 1), encoding="utf-8")  # digits longer than any cell
     rep = extract(f)
     assert rep.template is None and rep.cells == {}
+    f.write_text("1" * 999_000, encoding="utf-8")  # past the per-line budget: refused before the work
+    with pytest.raises(LimitExceededError):
+        extract(f)
 
 
 def test_ocr_glyphs_beside_digits_are_dropped_and_said() -> None:
