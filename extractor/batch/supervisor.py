@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import shutil
 import signal
+import tempfile
 import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
@@ -82,13 +84,16 @@ class Supervisor:
         self.workers: list[_Worker] = []
         self.start_failures = 0
         self.replaced = 0
+        # each job's TMPDIR (DOC conversions, anything a backend writes): tmp/job-<id>, removed by the
+        # supervisor when the job ends, also after its worker was killed; tmp itself at close
+        self.tmp = tempfile.mkdtemp(prefix="extractor-batch-")
         for _ in range(self.size):
             self.workers.append(self._spawn())
 
     # ------------------------------------------------------------------ workers
     def _spawn(self) -> _Worker:
         parent, child = self.ctx.Pipe(duplex=True)
-        proc = self.ctx.Process(target=worker_mod.main, args=(child, self.options_json, self.init, os.getpid()),
+        proc = self.ctx.Process(target=worker_mod.main, args=(child, self.options_json, self.init, os.getpid(), self.tmp),
                                 daemon=True, name="extractor-worker")
         proc.start()
         child.close()
@@ -131,13 +136,17 @@ class Supervisor:
                 return True
         return False
 
+    def job_tmp(self, job: Job) -> str:
+        return os.path.join(self.tmp, f"job-{job.id}")
+
     def _fail(self, w: _Worker, code: str, message: str) -> tuple[Job, Outcome]:
         job = w.job
         assert job is not None
         rec = failed(job.name, code, message, sha256=job.sha256, seconds=time.monotonic() - job.started,
                      stage="batch")
         w.job = None
-        self._replace(w)
+        self._replace(w)  # the worker is dead: nothing writes into its job folder any more
+        shutil.rmtree(self.job_tmp(job), ignore_errors=True)
         return job, Outcome.of(rec)
 
     def _on_message(self, w: _Worker, out: list[tuple[Job, Outcome]]) -> None:
@@ -147,6 +156,7 @@ class Supervisor:
             self.start_failures = 0
         elif msg[0] == "done" and w.job is not None and msg[1] == w.job.id:
             job = w.job
+            shutil.rmtree(self.job_tmp(job), ignore_errors=True)
             out.append((job, Outcome(msg[2], job.name, msg[4], job.sha256, msg[5])))
             w.job, w.state, w.since = None, "retiring" if msg[3] else "idle", time.monotonic()
 
@@ -223,6 +233,7 @@ class Supervisor:
             w.proc.join(max(0.0, deadline - time.monotonic()))
             self._kill(w)
         self.workers = []
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
     def __enter__(self) -> Supervisor:
         return self

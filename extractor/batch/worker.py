@@ -80,7 +80,19 @@ def warm_up() -> None:
         pass
 
 
-def main(conn: Connection, options_json: str, init: str | None, parent: int) -> None:
+def _job_tmp(path: str | None) -> None:
+    """Point ``tempfile`` and child processes (LibreOffice) at the job's own folder (None: the default)."""
+    import tempfile
+
+    if path is None:
+        os.environ.pop("TMPDIR", None)
+    else:
+        os.makedirs(path, exist_ok=True)
+        os.environ["TMPDIR"] = path
+    tempfile.tempdir = path
+
+
+def main(conn: Connection, options_json: str, init: str | None, parent: int, tmp: str | None = None) -> None:
     _die_with_parent(parent)
     from ..options import Options
 
@@ -101,7 +113,13 @@ def main(conn: Connection, options_json: str, init: str | None, parent: int) -> 
         if msg is None:
             return
         job_id, path, name, sha = msg
-        rec = ex.one(path, name, sha)
+        if tmp is not None:
+            _job_tmp(os.path.join(tmp, f"job-{job_id}"))
+        try:
+            rec = ex.one(path, name, sha)
+        finally:
+            if tmp is not None:
+                _job_tmp(tmp)
         code = rec.error.code if rec.error else None
         retire = code == "memory"
         conn.send(("done", job_id, rec.model_dump_json(), retire, rec.status, code))

@@ -232,13 +232,15 @@ def _recognize(engine: Any, img: np.ndarray, pno: int) -> list[Word]:
 
 
 def _ocr(images: Iterator[np.ndarray], raw: RawInput, options: Options, fmt: Format, factor: float) -> Document:
-    engine = get_engine(options.ocr_engine)
+    engine = None  # loaded with the first page: a page refused by a limit never pays for the engine
     words: list[Word] = []
     tables: list[SourceTable] = []
     warnings: list[str] = []
     pages = 0
     for pno, img in enumerate(images, 1):
         pages = pno
+        if engine is None:
+            engine = get_engine(options.ocr_engine)
         quad = page_quad(img) if options.rectify else None
         flat = rectify(img, quad) if quad is not None else None
         if flat is not None:
@@ -258,6 +260,8 @@ def _ocr(images: Iterator[np.ndarray], raw: RawInput, options: Options, fmt: For
         tables.extend(page_tables)
     tables = [t.model_copy(update={"prov": t.prov.model_copy(update={"table": i})}) for i, t in enumerate(tables)]
     lines = [TextLine(text=" ".join(c.text for c in r.cells), prov=r.prov) for t in tables for r in t.rows]
+    if engine is None:
+        engine = get_engine(options.ocr_engine)
     return Document(name=raw.name, format=fmt, pages=pages, words=words, tables=tables,
                     lines=lines, ocr_engine=engine.name, warnings=warnings)
 

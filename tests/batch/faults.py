@@ -5,6 +5,8 @@
 ``#FAULT <kind> [arg]`` misbehaves inside the worker process:
 
 - ``hang``: sleeps for an hour (-> ``timeout``);
+- ``tmphang``: makes a temporary folder with a file (as a DOC conversion does), then hangs (-> ``timeout``;
+  the supervisor must remove the job's temporary folder);
 - ``alloc``: allocates without bound, touching every page (-> ``memory``);
 - ``exit``: ``os._exit(3)`` (-> ``crashed``);
 - ``kill``: SIGKILL to itself (-> ``crashed``);
@@ -40,6 +42,13 @@ def load(raw: Any, options: Any) -> Any:
         first, _, rest = text.partition("\n")
         kind, _, arg = first[len(MARK):].partition(" ")
         if kind == "hang":
+            time.sleep(3600)
+        elif kind == "tmphang":
+            import tempfile
+
+            d = tempfile.mkdtemp(prefix="extractor-lo-")
+            Path(d, "input.doc").write_bytes(b"x" * 1024)
+            Path(arg).write_text(d, encoding="utf-8")  # tell the test where
             time.sleep(3600)
         elif kind == "alloc":
             hog = []

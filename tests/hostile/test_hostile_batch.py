@@ -30,3 +30,20 @@ def test_hostile_folder_one_typed_record_each_within_limits(tmp_path: Path) -> N
         assert got == code, (name, recs[name].get("error"))
         assert recs[name]["seconds"] < 15, (name, recs[name]["seconds"])
     assert "internal" not in summary.get("by_error", {}) and not (out / ".work").exists()
+
+
+def test_a_killed_job_leaves_no_temporary_folder(tmp_path: Path) -> None:
+    from tests.batch.common import FAULTS
+    from tests.batch.faults import fault_doc
+
+    src = tmp_path / "src"
+    src.mkdir()
+    where = tmp_path / "where.txt"
+    (src / "stuck.txt").write_text(fault_doc("tmphang", "x", str(where)), encoding="utf-8")
+    out = tmp_path / "out"
+    run_batch(src, out, {"limits": {"timeout_s": 3}}, workers=1, worker_init=FAULTS)
+    (rec,) = assert_consistent(out)
+    assert rec["error"]["code"] == "timeout"
+    made = Path(where.read_text(encoding="utf-8"))
+    assert "extractor-batch-" in str(made) and "job-" in str(made)
+    assert not made.exists() and not made.parent.parent.exists()  # the job folder and the batch's
