@@ -62,8 +62,8 @@ DOCS = {
 }
 
 
-def build(stem, spec):
-    t, year, organ, active, apply_ = spec[:5]
+def fill_cells(t, active, apply_):
+    """Every cell of template ``t`` 0, then the hand-read non-zero active cells and apply rows."""
     cells = {k: 0 for k in keys(t)}
     for k, v in active.items():
         assert f"active.{k}" in cells, k
@@ -72,8 +72,29 @@ def build(stem, spec):
         for c, v in zip(A7, vals):
             assert f"apply.{r}.{c}" in cells, r
             cells[f"apply.{r}.{c}"] = v
+    return cells
+
+
+def read_doc(src):
+    return open(os.path.join(HERE, "..", "docs", src), encoding="utf-8").read()
+
+
+def write_golds(docs, build, only=()):
+    """Write gold/<stem>.json for every document spec (or those named)."""
+    for stem, spec in docs.items():
+        if only and stem not in only:
+            continue
+        g = build(stem, spec)
+        with open(os.path.join(HERE, "..", "gold", stem + ".json"), "w", encoding="utf-8") as f:
+            json.dump(g, f, ensure_ascii=False, indent=1)
+        print(stem, "breaks:", g["inconsistent"], "glued:", g["glued_ambiguous_rows"])
+
+
+def build(stem, spec):
+    t, year, organ, active, apply_ = spec[:5]
+    cells = fill_cells(t, active, apply_)
     src = stem + ".txt"
-    text = open(os.path.join(HERE, "..", "docs", src), encoding="utf-8").read()
+    text = read_doc(src)
     sec = text[text.index("第二十条"):]
     g = {"source": src, "template": t, "year": year, "organ": organ, "cells": cells,
          "units": {"active.fees.amount": "万元"} if t == "2021" else {},
@@ -84,8 +105,4 @@ def build(stem, spec):
 
 
 if __name__ == "__main__":
-    for stem, spec in DOCS.items():
-        g = build(stem, spec)
-        with open(os.path.join(HERE, "..", "gold", stem + ".json"), "w", encoding="utf-8") as f:
-            json.dump(g, f, ensure_ascii=False, indent=1)
-        print(stem, "breaks:", g["inconsistent"], "glued:", g["glued_ambiguous_rows"])
+    write_golds(DOCS, build)

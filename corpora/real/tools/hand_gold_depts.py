@@ -9,7 +9,6 @@ per apply row, fifteen in the review table; checked by eye). Values are as print
 an identity keeps its numbers and the break is listed in `inconsistent`.
 
 usage: hand_gold_depts.py            -> writes gold/<stem>.json for every stem below"""
-import json
 import os
 import sys
 
@@ -17,7 +16,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from check_identities import breaks  # noqa: E402
 from glued import ROWS_2021, ambiguous_rows  # noqa: E402
-from hand_gold import A7, keys  # noqa: E402
+from hand_gold import fill_cells, read_doc, write_golds  # noqa: E402
 
 # Active rows of the 2019 template as page.txt prints them: (key, label, cells, next label).
 ROWS_2019 = [
@@ -71,16 +70,9 @@ DOCS = {
 
 def build(stem, spec):
     t, year, organ, active, apply_, units = spec
-    cells = {k: 0 for k in keys(t)}
-    for k, v in active.items():
-        assert f"active.{k}" in cells, k
-        cells[f"active.{k}"] = v
-    for r, vals in apply_.items():
-        for c, v in zip(A7, vals):
-            assert f"apply.{r}.{c}" in cells, r
-            cells[f"apply.{r}.{c}"] = v
+    cells = fill_cells(t, active, apply_)
     src = stem + ".txt"
-    text = open(os.path.join(HERE, "..", "docs", src), encoding="utf-8").read()
+    text = read_doc(src)
     sec = text[text.index("第二十条"):]
     sec = sec[:sec.index("三、收到和处理")] if "三、收到和处理" in sec else sec
     g = {"source": src, "template": t, "year": year, "organ": organ, "cells": cells, "units": units,
@@ -91,11 +83,4 @@ def build(stem, spec):
 
 
 if __name__ == "__main__":
-    only = sys.argv[1:]
-    for stem, spec in DOCS.items():
-        if only and stem not in only:
-            continue
-        g = build(stem, spec)
-        with open(os.path.join(HERE, "..", "gold", stem + ".json"), "w", encoding="utf-8") as f:
-            json.dump(g, f, ensure_ascii=False, indent=1)
-        print(stem, "breaks:", g["inconsistent"], "glued:", g["glued_ambiguous_rows"])
+    write_golds(DOCS, build, sys.argv[1:])

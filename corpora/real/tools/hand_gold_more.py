@@ -5,13 +5,12 @@ hand_gold.py, whose `build` it reuses; standalone: does not import `extractor`).
 Every number below was read by hand from the report's page.txt; where the text runs cells together
 ambiguously the cells were read from the table of the same report's page.html in the archive (noted per
 document). Rows not listed print only zeros."""
-import json
 import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from hand_gold import build  # noqa: E402
+from hand_gold import build, write_golds  # noqa: E402
 
 DOCS = {
     # 行政规范性文件 "0012" = 0 / 0 / 12 (the only split)
@@ -69,11 +68,4 @@ DOCS = {
 }
 
 if __name__ == "__main__":
-    only = sys.argv[1:]
-    for stem, spec in DOCS.items():
-        if only and stem not in only:
-            continue
-        g = build(stem, spec)
-        with open(os.path.join(HERE, "..", "gold", stem + ".json"), "w", encoding="utf-8") as f:
-            json.dump(g, f, ensure_ascii=False, indent=1)
-        print(stem, "breaks:", g["inconsistent"], "glued:", g["glued_ambiguous_rows"])
+    write_golds(DOCS, build, sys.argv[1:])
