@@ -57,7 +57,7 @@ def _tables_as_tab_rows(text: str, options: Options) -> str:
 
 def load(raw: RawInput, options: Options) -> Document:
     text = (raw.text or "").replace("\r\n", "\n").replace("\r", "\n")
-    warnings = list(getattr(raw, "warnings", []) or [])
+    warnings = list(raw.warnings)
     if _has_table_markup(text):
         html = _script_html(text)
         if html is not None:
