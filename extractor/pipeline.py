@@ -13,9 +13,11 @@ from .matching.align import align, merge_fragments
 from .matching.detect import detect_template
 from .matching.matcher import LabelMatcher
 from .matching.normalize import normalize_text, squash
+from .matching.sequence import read_sequence
 from .options import Options
 from .templates import Template, all_templates, load_template
 from .validate import check_identities, flag_cells, infer_mixed_form, resolve_alternatives
+from .validate.agree import cross_check
 from .validate.narrative import narrative_checks
 from .validate.repair import infer_hidden, repair_confusions
 from .values.assign import RowReading, read_row
@@ -150,6 +152,10 @@ def build_report(doc: Document, opts: Options | None = None) -> Report:
             cells[k] = Cell(value=None, source="missing", confidence=0.0, review=True,
                             reason="row not found in the document")
     resolve_alternatives(readings, cells, t)
+    # a second, independent reading: the text in reading order against the template (matching/sequence.py)
+    agreement = cross_check(cells, read_sequence(doc.lines, t), t)
+    if agreement.summary():
+        report.warnings.append(agreement.summary())  # type: ignore[arg-type]
     if doc.ocr_engine:  # OCR readings may be corrected by the identities; a text layer never is
         fixed = repair_confusions(cells, t) + infer_hidden(cells, t)
         if fixed:

@@ -146,6 +146,34 @@ def join_value_runs(cands: list[RowCandidate]) -> list[RowCandidate]:
     return out
 
 
+def _holds_several_numbers(cell: SourceCell) -> bool:
+    pieces = _split_cell(cell)
+    return sum(p.kind == "value" for p in pieces) > 1 and not any(p.glued for p in pieces)
+
+
+def _merged_columns(rows: list[SourceRow]) -> bool:
+    return any(_holds_several_numbers(c) for r in rows for c in r.cells)
+
+
+def _as_sequence(cands: list[RowCandidate]) -> list[RowCandidate]:
+    out = [c.model_copy(update={"grid": False, "values": [v for v in c.values if not v.empty]}) for c in cands]
+    return [c for c in out if c.label or c.values]
+
+
 def rows_to_candidates(rows: list[SourceRow], grid: bool = False) -> list[RowCandidate]:
-    cands = [c for r in rows for c in row_to_candidates(r, grid)]
-    return cands if grid else join_value_runs(cands)
+    """A table's value positions are its columns (a grid's, or a markdown table's pipes), so an empty cell
+    is a blank. When a cell of that table holds several numbers ("0 6": a converter or a ruling-less PDF
+    merged two columns), its columns are not the template's: its empty cells say nothing, and each row is
+    read as a sequence of numbers (a short row's placement is then decided by the identities, or flagged).
+    Rows of text keep their order; markdown tables among them are told apart by ``prov.table``."""
+    if grid:
+        if _merged_columns(rows):
+            return _as_sequence([c for r in rows for c in row_to_candidates(r, False)])
+        return [c for r in rows for c in row_to_candidates(r, grid)]
+    merged = {t for t in {r.prov.table for r in rows if r.prov.table is not None}
+              if _merged_columns([r for r in rows if r.prov.table == t])}
+    cands: list[RowCandidate] = []
+    for r in rows:
+        got = row_to_candidates(r, False)
+        cands.extend(_as_sequence(got) if r.prov.table in merged else got)
+    return join_value_runs(cands)

@@ -38,8 +38,9 @@ def _tab_row(text: str, line: int) -> SourceRow:
 _PIPE_SEPARATOR = re.compile(r"^\s*\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*$")
 
 
-def _pipe_row(text: str, line: int) -> SourceRow | None:
-    """A markdown pipe-table line ("| 规章 | 0 | 0 |"): cells between the pipes; separator lines vanish."""
+def _pipe_row(text: str, line: int, table: int) -> SourceRow | None:
+    """A markdown pipe-table line ("| 规章 | 0 | 0 |"): cells between the pipes; separator lines vanish.
+    ``table`` numbers the run of pipe lines the row belongs to (its ``prov.table``)."""
     if _PIPE_SEPARATOR.match(text):
         return None
     parts = text.strip().split("|")
@@ -47,7 +48,7 @@ def _pipe_row(text: str, line: int) -> SourceRow | None:
         parts = parts[1:]
     if parts and not parts[-1].strip():
         parts = parts[:-1]
-    return SourceRow(cells=[_cell(p, line) for p in parts], prov=Provenance(line=line))
+    return SourceRow(cells=[_cell(p, line) for p in parts], prov=Provenance(line=line, table=table))
 
 
 def _is_pipe_line(text: str) -> bool:
@@ -64,11 +65,30 @@ def _is_single_cell_line(text: str) -> bool:
     return text.startswith("\t") and "\t" not in text[1:]
 
 
+def _pipe_tables(lines: list[TextLine]) -> dict[int, int]:
+    """Index of every markdown pipe-table line -> the number of its table (a run of pipe lines; a page
+    footer between two of them does not end the run)."""
+    out: dict[int, int] = {}
+    n, inside = 0, False
+    for i, tl in enumerate(lines):
+        text = tl.text.rstrip("\r\n")
+        if PAGE_FOOTER.match(text):
+            continue
+        if _is_pipe_line(text):
+            n += not inside
+            inside = True
+            out[i] = n - 1
+        else:
+            inside = False
+    return out
+
+
 def lines_to_rows(lines: list[TextLine]) -> list[SourceRow]:
     rows: list[SourceRow] = []
     block: list[SourceCell] | None = None  # cells of the current cell-per-line row
     block_line = 0
     last_was_cell = False
+    pipe_table = _pipe_tables(lines)
 
     def flush() -> None:
         nonlocal block
@@ -76,7 +96,7 @@ def lines_to_rows(lines: list[TextLine]) -> list[SourceRow]:
             rows.append(SourceRow(cells=block, prov=Provenance(line=block_line)))
         block = None
 
-    for tl in lines:
+    for i, tl in enumerate(lines):
         text = tl.text.rstrip("\r\n")
         ln = tl.prov.line or 0
         if PAGE_FOOTER.match(text):
@@ -85,9 +105,9 @@ def lines_to_rows(lines: list[TextLine]) -> list[SourceRow]:
             flush()
             last_was_cell = False
             continue
-        if _is_pipe_line(text):
+        if i in pipe_table:
             flush()
-            row = _pipe_row(text, ln)
+            row = _pipe_row(text, ln, pipe_table[i])
             if row is not None:
                 rows.append(row)
             last_was_cell = False

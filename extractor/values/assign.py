@@ -8,6 +8,7 @@ are split (values/glue.py) and every alternative that fits is kept for validate/
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -40,8 +41,10 @@ class RowReading:
 
 
 PlacedSplit = tuple[int | float | None, ...]
-# Placements of a short row tried at most (C(15, 7) = 6435 for a review row of 7 numbers).
-MAX_PLACEMENTS = 2000
+# Placements of a short row tried at most: every placement of the widest row, the 15-cell review row
+# (C(15, 7) = 6435 at most). A row with more is not placed at all: a partial enumeration would call cells
+# settled that a placement left out reads otherwise.
+MAX_PLACEMENTS = 6435
 # A short row's numbers as written are standalone numbers: no leading zero ("00" is two glued cells).
 _STANDALONE = re.compile(r"^[+\-]?(?:0|[1-9]\d*)(?:\.\d+)?$")
 
@@ -152,7 +155,7 @@ def _placements(values: list[int | float], k: int, rule: RowRule) -> list[Placed
     those satisfying the row's own identities first (a blank counts 0; a row rule's total is never blank),
     then the template's usually-zero prior, then the leftmost cells filled first."""
     out: list[tuple[int, tuple[int, int, int], tuple[int, ...], PlacedSplit]] = []
-    for pos in itertools.islice(itertools.combinations(range(k), len(values)), MAX_PLACEMENTS):
+    for pos in itertools.combinations(range(k), len(values)):  # at most MAX_PLACEMENTS (``_placed``)
         row: list[int | float | None] = [None] * k
         for p, v in zip(pos, values, strict=True):
             row[p] = v
@@ -176,6 +179,8 @@ def _placed(keys: list[str], toks: list[ValueToken], conf: float, rule: RowRule)
         if p.kind != "number" or p.value is None or not _STANDALONE.match(digits.replace(",", "")):
             return None
         vals.append(p.value)
+    if math.comb(len(keys), len(vals)) > MAX_PLACEMENTS:
+        return None
     alts = _placements(vals, len(keys), rule)
     if not alts:
         return None

@@ -57,3 +57,15 @@ def test_first_number_glued_to_the_label_then_spaced_numbers() -> None:
     assert c.label == "一、本年新收政府信息公开申请数量"
     assert [(v.text, v.glued) for v in c.values] == [("1", True), ("0", False), ("0", False), ("0", False),
                                                      ("0", False), ("01", False)]
+
+
+def test_a_markdown_table_with_merged_columns_reads_rows_as_sequences() -> None:
+    from extractor import extract
+    rep = extract("\n".join([
+        "| 一、本年新收政府信息公开申请数量 |  | 101 | 10 | 0 | 0 6 | 2 | 119 |",
+        "| （一）予以公开 |  | 36 | 1 | 0 | 0 | 0 | 37 |",
+    ]), {"template": "2021"})
+    assert rep.cells["apply.new_received.legal_services"].value == 6
+    # the empty pipe cell says nothing (the table's columns are merged): where the blank sits is a guess
+    assert rep.cells["apply.result.disclosed.natural_person"].review
+    assert all(c.review for k, c in rep.cells.items() if k.startswith("apply.result.disclosed."))

@@ -73,3 +73,14 @@ def test_a_joining_no_identity_checks_is_flagged() -> None:
     rd = read_row(["active.fees.amount"], toks("1", "94"), 100.0)
     cell = rd.cells["active.fees.amount"]
     assert cell.value == 194 and cell.review and cell.source == "split"
+
+
+def test_every_placement_of_a_long_review_row_is_weighed() -> None:
+    # 10 numbers for 15 cells: the first group may be the blank one; no cell of it is settled
+    rep = extract("\n".join([
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "行政复议 行政诉讼",
+        "结果维持 结果纠正 其他结果 尚未审结 总计",
+        "3 0 0 0 3 0 0 0 0 0",
+    ]), {"template": "2021"})
+    assert rep.cells["review.review.upheld"].review

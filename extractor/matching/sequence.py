@@ -1,0 +1,224 @@
+"""The sequence reader: a second, independent reading of a report's tables from its text in reading order.
+
+The structural readers (PDF words and ruling lines, DOCX/HTML grids, OCR boxes, the line grammar) decide
+rows from layout. This reader ignores layout altogether: it sees the document as one stream of text and
+numbers, the way any converter leaves it, and reads a template row only where the stream says so without
+doubt. ``pipeline`` compares the two readings cell by cell (``validate.agree``): a cell both read alike
+keeps its confidence, a cell they read differently goes to review with both readings.
+
+Contract: ``read_sequence(lines, template) -> dict[str, SeqRow]`` (template row full key, or ``"review"``
+for the unlabeled 行政复议/行政诉讼 row, -> what the stream holds there).
+
+How it reads:
+
+1. The stream is cut into *segments*: a run of text, then the run of numbers right after it (numbers
+   separated by nothing but white space). ``1.`` / ``2、`` before a label is the label's item number, not
+   a value; a number followed by a unit (``5件``) is prose, and its segment is no row.
+2. Each statistics section is looked for between its title (二、主动公开… / 三、收到和处理… / 四、…行政复议…)
+   and the next one's; a section whose title is not in the stream is not read.
+3. Inside a section, segments are aligned to the template's rows *in order* (a dynamic program, as
+   ``align`` does for structural rows): a segment can stand for a row only when its text *ends with* one
+   of the row's printed labels (after ``normalize_label``), so a label broken by numbers, misprinted, or
+   glued to its digits matches nothing, and the reader stays silent there.
+4. A matched row is read only when its number count is exactly the row's column count. Glued digits, a
+   row with blank cells dropped (fewer numbers than columns), and a row that swallowed the next one's
+   numbers are left to the structural reader: this reader never guesses.
+5. The review row is the first run of exactly 15 numbers (3 groups x 5 columns) after text naming at
+   least ``REVIEW_HEADER_MIN`` of the review table's header labels.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .._text import nfkc
+from ..datamodel import TextLine
+from ..templates import RowSpec, Template
+from .normalize import normalize_label
+
+# A label's item number (``1.属于国家秘密``, ``2、其他``: one digit, not the end of a longer number), or a number as printed in a table cell (digits, thousands commas, decimals; a sign only where
+# no digit precedes it).
+_TOKEN = re.compile(r"(?P<item>(?<![\d.,])[1-9][.、]\s*(?=[\u4e00-\u9fff]))"
+                    r"|(?P<num>(?<![\d.,])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d]))")
+# Characters after a number that make it a count in prose, never a table cell.
+_UNITS = frozenset("件条篇期个家次人名户万亿元年月日号项起余批份场处笔宗例类部本台套位天轮级倍%％‰")
+# After a number: an item number's dot and a label (``05.属于…`` is a cell 0 glued to item 5).
+_GLUED_ITEM = re.compile(r"[.、]\s*[\u4e00-\u9fff]")
+_SPACE = re.compile(r"\s+")
+REVIEW_HEADER_MIN = 3
+# Section order and the text of their titles (the core of the template's section_titles).
+_SECTIONS = ("active", "apply", "review")
+
+
+@dataclass(frozen=True)
+class SeqRow:
+    """One row as the stream has it: the numbers after the row's label, as printed."""
+
+    values: tuple[int | float, ...]
+    raw: tuple[str, ...]
+    label: str  # the segment's text (tail), for the reason shown to a person
+
+
+@dataclass(frozen=True)
+class _Segment:
+    text: str  # normalized label text (no spaces, numbering, punctuation)
+    raw_text: str
+    numbers: tuple[str, ...]
+    prose: bool  # a number ran into a unit (counts in a sentence) or into other digits: no table row
+
+
+def _value(tok: str) -> int | float:
+    t = tok.replace(",", "")
+    return float(t) if "." in t else int(t)
+
+
+def segments(text: str) -> list[_Segment]:
+    """The stream cut into (text, numbers) segments, in order."""
+    s = nfkc(text).replace("|", " ")  # a markdown table's cell borders are white space to this reader
+    out: list[_Segment] = []
+    text_part: list[str] = []
+    nums: list[str] = []
+    prose = False
+
+    def close() -> None:
+        nonlocal text_part, nums, prose
+        raw = "".join(text_part)
+        out.append(_Segment(normalize_label(raw), _SPACE.sub(" ", raw).strip(), tuple(nums), prose))
+        text_part, nums, prose = [], [], False
+
+    pos = 0
+    for m in _TOKEN.finditer(s):
+        gap = s[pos:m.start()]
+        if m.lastgroup == "num":
+            if nums and gap.strip():
+                close()
+            if not nums:
+                text_part.append(gap)
+            tok = m.group()
+            nums.append(tok)
+            nxt = s[m.end():m.end() + 1]
+            if (nxt and nxt in _UNITS) or _GLUED_ITEM.match(s, m.end()) or re.match(r"-?0\d", tok):
+                prose = True  # a count in prose, or digits run into an item number / each other
+        else:  # an item number: text of the label that follows
+            if nums:
+                close()
+            text_part.append(gap + m.group())
+        pos = m.end()
+    if nums:
+        close()
+    text_part.append(s[pos:])
+    close()
+    return out
+
+
+def _row_labels(t: Template) -> dict[str, tuple[str, ...]]:
+    """Normalized printed labels of every template row (extra rows of mixed forms excluded)."""
+    return {r.full_key: tuple(sorted({normalize_label(lab) for lab in r.labels if normalize_label(lab)},
+                                     key=len, reverse=True))
+            for r in t.rows if not r.extra}
+
+
+def _title_core(t: Template, section: str) -> tuple[str, ...]:
+    return tuple(normalize_label(x) for x in t.section_titles.get(section, ()) if normalize_label(x))
+
+
+def _windows(segs: list[_Segment], t: Template) -> dict[str, tuple[int, int]]:
+    """Segment index ranges of each statistics section: from its title to the next section's title."""
+    starts: dict[str, int] = {}
+    lo = 0
+    for sec in _SECTIONS:
+        cores = _title_core(t, sec)
+        for i in range(lo, len(segs)):
+            if any(c in segs[i].text for c in cores):
+                starts[sec] = i
+                lo = i + 1
+                break
+    out: dict[str, tuple[int, int]] = {}
+    for k, sec in enumerate(_SECTIONS):
+        if sec not in starts:
+            continue
+        end = len(segs)
+        for later in _SECTIONS[k + 1:]:
+            if later in starts:
+                end = starts[later] + 1  # the next title's own segment may hold this table's last row
+                break
+        out[sec] = (starts[sec], end)
+    return out
+
+
+def _ends_with_label(seg: _Segment, labels: tuple[str, ...]) -> bool:
+    return any(seg.text.endswith(lab) for lab in labels)
+
+
+def _align_section(segs: list[_Segment], rows: list[RowSpec], labels: dict[str, tuple[str, ...]]
+                   ) -> dict[int, int]:
+    """Monotone one-to-one alignment of segments to rows, maximising matched rows (a fitting number
+    count counts double). Returns {row index: segment index}."""
+    n, m = len(segs), len(rows)
+    if not n or not m:
+        return {}
+
+    def gain(i: int, j: int) -> int:
+        s, r = segs[i], rows[j]
+        if s.prose or not _ends_with_label(s, labels[r.full_key]):
+            return 0
+        return 2 if len(s.numbers) == len(r.columns) else 1
+
+    # best[i][j]: best total using segments i.. and rows j..
+    best = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            g = gain(i, j)
+            take = g + best[i + 1][j + 1] if g else 0
+            best[i][j] = max(best[i + 1][j], best[i][j + 1], take)
+    out: dict[int, int] = {}
+    i = j = 0
+    while i < n and j < m:
+        g = gain(i, j)
+        if g and best[i][j] == g + best[i + 1][j + 1]:
+            out[j] = i
+            i += 1
+            j += 1
+        elif best[i][j] == best[i + 1][j]:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+def _review_row(segs: list[_Segment], t: Template) -> SeqRow | None:
+    width = len(t.review_groups) * len(t.review_columns)
+    headers = tuple(normalize_label(h) for h in t.review_header_labels)
+    seen: set[str] = set()
+    for s in segs:
+        seen.update(h for h in headers if h in s.text)
+        if len(s.numbers) == width and len(seen) >= REVIEW_HEADER_MIN and not s.prose:
+            return SeqRow(tuple(_value(x) for x in s.numbers), s.numbers, "行政复议/行政诉讼")
+        if s.numbers and len(seen) >= REVIEW_HEADER_MIN:
+            return None  # the first numbers under the header are not one clean row: no reading
+    return None
+
+
+def read_sequence(lines: list[TextLine] | list[str], t: Template) -> dict[str, SeqRow]:
+    """What the document's text, read in order, holds for each template row it states unambiguously."""
+    text = "\n".join(ln if isinstance(ln, str) else ln.text for ln in lines)
+    segs = segments(text)
+    labels = _row_labels(t)
+    out: dict[str, SeqRow] = {}
+    for sec, (lo, hi) in _windows(segs, t).items():
+        window = segs[lo:hi]
+        if sec == "review":
+            rv = _review_row(window, t)
+            if rv is not None:
+                out["review"] = rv
+            continue
+        rows = [r for r in t.rows_of(sec) if not r.extra]
+        for j, i in _align_section(window, rows, labels).items():
+            s, r = window[i], rows[j]
+            if len(s.numbers) == len(r.columns):
+                out[r.full_key] = SeqRow(tuple(_value(x) for x in s.numbers), s.numbers, s.raw_text[-24:])
+    return out
+
+
+__all__ = ["SeqRow", "read_sequence", "segments"]

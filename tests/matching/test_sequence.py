@@ -1,0 +1,66 @@
+"""The sequence reader: rows read from the text in order, only where the text leaves no doubt."""
+
+from __future__ import annotations
+
+from extractor.matching.sequence import read_sequence, segments
+from extractor.templates import load_template
+
+T = load_template("2021")
+
+REPORT = """某局2023年政府信息公开工作年度报告
+一、总体情况
+本年共办理行政许可 5件。
+二、主动公开政府信息情况
+规章 0 0 3
+行政规范性文件 2 1 14
+行政许可 12
+三、收到和处理政府信息公开申请情况
+一、本年新收政府信息公开申请数量 3 1 0 0 0 0 4
+二、上年结转政府信息公开申请数量 1 0 0 0 0 0 1
+（一）予以公开 2 0 0 0 0 4
+（二）部分公开 000000 0
+1.属于国家秘密 0 0 0 0 0 0 0
+四、政府信息公开行政复议、行政诉讼情况
+行政复议 行政诉讼 结果维持 结果纠正 其他结果 尚未审结 总计
+1 0 0 0 1 0 0 0 0 0 2 0 0 0 2
+五、存在的主要问题及改进情况
+"""
+
+
+def test_item_numbers_are_label_text_and_units_make_prose() -> None:
+    segs = segments("1.属于国家秘密 0 0 0 0 0 0 0 2.其他法律行政法规禁止公开 1 0 0 0 0 0 1 共收到申请5件")
+    assert segs[0].numbers == ("0",) * 7 and segs[0].text.endswith("属于国家秘密")
+    assert segs[1].numbers == ("1", "0", "0", "0", "0", "0", "1")
+    assert segs[2].prose  # 5件 is a count in a sentence
+
+
+def test_a_cell_glued_to_the_next_item_number_is_no_clean_row() -> None:
+    segs = segments("4.保护第三方合法权益 0 0 0 0 0 0 05.属于三类内部事务信息 0 0 0 0 0 0 0")
+    assert segs[0].prose  # "05." is 0 and item 5: this reader does not guess the cut
+
+
+def test_reads_rows_whose_label_precedes_exactly_their_numbers() -> None:
+    got = read_sequence(REPORT.splitlines(), T)
+    assert got["active.rules"].values == (0, 0, 3)
+    assert got["active.normative_docs"].values == (2, 1, 14)
+    assert got["active.licensing"].values == (12,)  # the table's, not the prose's "5件"
+    assert got["apply.new_received"].values == (3, 1, 0, 0, 0, 0, 4)
+    assert got["apply.result.withheld.state_secret"].values == (0,) * 7
+    assert got["review"].values == (1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 2, 0, 0, 0, 2)
+
+
+def test_stays_silent_on_short_rows_and_glued_digits() -> None:
+    got = read_sequence(REPORT.splitlines(), T)
+    assert "apply.result.disclosed" not in got  # 6 numbers for 7 columns: a blank dropped somewhere
+    assert "apply.result.partial" not in got  # glued digits
+    assert "active.penalty" not in got  # not printed
+
+
+def test_markdown_pipes_are_white_space() -> None:
+    text = "三、收到和处理政府信息公开申请情况\n| 一、本年新收政府信息公开申请数量 | 3 | 1 | 0 | 0 | 0 | 0 | 4 |\n" \
+           "四、政府信息公开行政复议、行政诉讼情况\n"
+    assert read_sequence(text.splitlines(), T)["apply.new_received"].values == (3, 1, 0, 0, 0, 0, 4)
+
+
+def test_a_section_without_its_title_is_not_read() -> None:
+    assert read_sequence(["规章 0 0 3", "行政许可 12"], T) == {}

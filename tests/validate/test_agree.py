@@ -1,0 +1,60 @@
+"""Two readers must agree: where the structural and the sequence reader differ, the cells go to review."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from extractor import extract
+from extractor.datamodel import Cell
+from extractor.matching.sequence import SeqRow
+from extractor.templates import load_template
+from extractor.validate.agree import DISAGREE_CONFIDENCE, cross_check
+
+T = load_template("2021")
+ROOT = Path(__file__).resolve().parents[2]
+ROW = "apply.new_received"
+
+
+def _cells(values: list[int | None]) -> dict[str, Cell]:
+    keys = T.row(ROW).cell_keys()
+    return {k: Cell(value=v) for k, v in zip(keys, values, strict=True)}
+
+
+def _seq(values: tuple[int, ...]) -> dict[str, SeqRow]:
+    return {ROW: SeqRow(values, tuple(str(v) for v in values), "本年新收政府信息公开申请数量")}
+
+
+def test_agreeing_readers_change_nothing() -> None:
+    cells = _cells([3, 1, 0, 0, 0, 0, 4])
+    before = dict(cells)
+    got = cross_check(cells, _seq((3, 1, 0, 0, 0, 0, 4)), T)
+    assert got.agreed == 7 and not got.disagreed and cells == before
+
+
+def test_a_disagreement_flags_the_row_with_both_readings() -> None:
+    cells = _cells([3, 0, 1, 0, 0, 0, 4])  # both readings fit the row's 总计: nothing tells them apart
+    got = cross_check(cells, _seq((3, 1, 0, 0, 0, 0, 4)), T)
+    assert got.disagreed == ["apply.new_received.commercial", "apply.new_received.research"]
+    assert not got.taken
+    c = cells["apply.new_received.commercial"]
+    assert c.value == 0 and c.review and c.ambiguous and c.confidence <= DISAGREE_CONFIDENCE
+    assert c.candidates == [[3, 0, 1, 0, 0, 0, 4], [3, 1, 0, 0, 0, 0, 4]]
+    assert "sequence reader" in (c.reason or "")
+    assert cells["apply.new_received.total"].review  # the whole row is in doubt
+
+
+def test_the_reading_the_identities_support_is_kept_and_says_so() -> None:
+    cells = _cells([None, 3, 1, 0, 0, 0, 4])  # shifted: 总计 ≠ the sum
+    got = cross_check(cells, _seq((3, 1, 0, 0, 0, 0, 4)), T)
+    assert got.taken == got.disagreed and "apply.new_received.natural_person" in got.taken
+    c = cells["apply.new_received.natural_person"]
+    assert c.value == 3 and c.review and "sequence reading kept" in (c.reason or "")
+    assert c.candidates is not None and c.candidates[0][0] is None  # the structural reading stays visible
+
+
+def test_a_converter_shifted_review_row_is_recovered_and_flagged() -> None:
+    # pymupdf/markitdown markdown of a real PDF (淮安市 2024): the review row's pipe cells shifted
+    rep = extract(ROOT / "corpora/converted/conv_markitdown_pdf/docs/real__szfgs2024.md")
+    upheld = rep.cells["review.review.upheld"]
+    assert upheld.value == 72 and upheld.review
+    assert any("readers disagree" in w for w in rep.warnings)
