@@ -65,6 +65,29 @@ DOCS = {
         {"new_received": [2, 0, 0, 0, 0, 0, 2], "result.disclosed": [2, 0, 0, 0, 0, 0, 2],
          "result.total": [2, 0, 0, 0, 0, 0, 2]},
         {"active.fees.amount": "万元"}),
+    # 金井片区管理局 2022-2024: glued, one digit per cell (the only multi-cell active row, 规范性文件, prints three
+    # digits for three cells). 四、结转下年度继续办理 prints six digits for seven cells; page.html shows the blank:
+    # 商业企业 is an empty cell (<p>&nbsp;</p> in 2022, <br/> in 2023 and 2024), the other six cells print 0.
+    # 2022: no application received (prose: 本年度收到依申请公开事项0项); 规范性文件 "107" = 1 / 0 / 7.
+    "pingtan_jjp_2022_page": ("2021", 2022, "平潭综合实验区金井片区管理局",
+        {"normative_docs.issued": 1, "normative_docs.in_force": 7},
+        {"carried_forward": [0, None, 0, 0, 0, 0, 0]},
+        {"active.fees.amount": "万元"}),
+    # 2023: 规范性文件 "007" = 0 / 0 / 7; one application (自然人), 本机关不掌握相关政府信息.
+    "pingtan_jjp_2023_page": ("2021", 2023, "平潭综合实验区金井片区管理局",
+        {"normative_docs.in_force": 7},
+        {"new_received": [1, 0, 0, 0, 0, 0, 1], "result.unavailable.not_held": [1, 0, 0, 0, 0, 0, 1],
+         "result.total": [1, 0, 0, 0, 0, 0, 1], "carried_forward": [0, None, 0, 0, 0, 0, 0]},
+        {"active.fees.amount": "万元"}),
+    # 2024: the table has no 规章 row at all (page.txt and page.html: 第二十条第（一）项 lists only 行政规范性文件), so
+    # the three active.rules cells are null (not printed); 行政规范性文件 "001" = 0 / 0 / 1 (page.html: 0, 0, 1).
+    "pingtan_jjp_2024_page": ("2021", 2024, "平潭综合实验区金井片区管理局",
+        {"rules.issued": None, "rules.repealed": None, "rules.in_force": None, "normative_docs.in_force": 1},
+        {"new_received": [8, 0, 0, 0, 0, 0, 8], "result.disclosed": [4, 0, 0, 0, 0, 0, 4],
+         "result.withheld.third_party": [1, 0, 0, 0, 0, 0, 1], "result.unavailable.not_held": [2, 0, 0, 0, 0, 0, 2],
+         "result.not_processed.duplicate": [1, 0, 0, 0, 0, 0, 1], "result.total": [8, 0, 0, 0, 0, 0, 8],
+         "carried_forward": [0, None, 0, 0, 0, 0, 0]},
+        {"active.fees.amount": "万元"}),
 }
 
 
