@@ -46,6 +46,8 @@ _UNITS = frozenset("件条篇期个家次人名户万亿元年月日号项起余
 # After a number: an item number's dot and a label (``05.属于…`` is a cell 0 glued to item 5).
 _GLUED_ITEM = re.compile(r"[.、]\s*[\u4e00-\u9fff]")
 _SPACE = re.compile(r"\s+")
+# A page number between dashes ("- 3 -", "— 12 —"), wherever a converter left it.
+_FOOTER = re.compile(r"(?<![\d\w])[-—–]\s*\d{1,3}\s*[-—–](?![\d\w])")
 REVIEW_HEADER_MIN = 3
 # Section order and the text of their titles (the core of the template's section_titles).
 _SECTIONS = ("active", "apply", "review")
@@ -57,7 +59,7 @@ class SeqRow:
 
     values: tuple[int | float, ...]
     raw: tuple[str, ...]
-    label: str  # the segment's text (tail), for the reason shown to a person
+    label: str  # how the row was found, for the reason shown to a person
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ def _value(tok: str) -> int | float:
 def segments(text: str) -> list[_Segment]:
     """The stream cut into (text, numbers) segments, in order."""
     s = nfkc(text).replace("|", " ")  # a markdown table's cell borders are white space to this reader
+    s = _FOOTER.sub(" ", s)  # page numbers ("- 3 -") that converters leave inside tables
     out: list[_Segment] = []
     text_part: list[str] = []
     nums: list[str] = []
@@ -141,7 +144,7 @@ def _windows(segs: list[_Segment], t: Template) -> dict[str, tuple[int, int]]:
         end = len(segs)
         for later in _SECTIONS[k + 1:]:
             if later in starts:
-                end = starts[later] + 1  # the next title's own segment may hold this table's last row
+                end = starts[later]  # the next title's own segment holds that table's numbers
                 break
         out[sec] = (starts[sec], end)
     return out
@@ -194,31 +197,92 @@ def _review_row(segs: list[_Segment], t: Template) -> SeqRow | None:
     for s in segs:
         seen.update(h for h in headers if h in s.text)
         if len(s.numbers) == width and len(seen) >= REVIEW_HEADER_MIN and not s.prose:
-            return SeqRow(tuple(_value(x) for x in s.numbers), s.numbers, "行政复议/行政诉讼")
+            return SeqRow(tuple(_value(x) for x in s.numbers), s.numbers,
+                          f"the first {width} numbers under the 行政复议/行政诉讼 header")
         if s.numbers and len(seen) >= REVIEW_HEADER_MIN:
             return None  # the first numbers under the header are not one clean row: no reading
     return None
 
 
-def read_sequence(lines: list[TextLine] | list[str], t: Template) -> dict[str, SeqRow]:
+def row_layouts(t: Template, section: str) -> list[list[RowSpec]]:
+    """The section's rows as a report may print them: the template's own, and (where the template has a
+    single row standing for several, keys.md "Reports that mix the two forms") that row in their place."""
+    own = [r for r in t.rows_of(section) if not r.extra]
+    out = [own]
+    for extra in (r for r in t.rows_of(section) if r.extra and r.replaces):
+        replaced = {f"{section}.{k}" for k in extra.replaces}
+        at = next((i for i, r in enumerate(own) if r.full_key in replaced), None)
+        if at is not None:
+            out.append(own[:at] + [extra] + [r for r in own[at:] if r.full_key not in replaced])
+    return out
+
+
+def _omits_printed_rows(layout: list[RowSpec], t: Template, section: str, text: str) -> bool:
+    """The layout leaves out a row whose own label the section prints (its sub-rows are there)."""
+    kept = {r.full_key for r in layout}
+    labels = _row_labels(t)
+    return any(any(lab in text for lab in labels[r.full_key] if len(lab) >= 6)
+               for r in t.rows_of(section) if not r.extra and r.full_key not in kept)
+
+
+def _ordered(window: list[_Segment], t: Template, section: str) -> list[dict[str, SeqRow]]:
+    """The section read by order alone: its runs of numbers, cut in row-wide groups, paired with the rows
+    in template order, for every row layout whose row count is exactly the number of groups. Only for a
+    section of equally wide rows (the apply table); ``validate.agree`` keeps a reading only where every
+    identity of the table then holds."""
+    layouts = row_layouts(t, section)
+    widths = {len(r.columns) for lay in layouts for r in lay}
+    if len(widths) != 1:
+        return []
+    (width,) = widths
+    groups: list[tuple[str, ...]] = []
+    for s in window:
+        if s.prose or not s.numbers:
+            continue
+        if len(s.numbers) % width:
+            return []  # a run that is no whole number of rows: a blank dropped, a cell glued; no order reading
+        groups.extend(s.numbers[i:i + width] for i in range(0, len(s.numbers), width))
+    text = "".join(s.text for s in window)
+    layouts = [lay for lay in layouts if not _omits_printed_rows(lay, t, section, text)]
+    return [{r.full_key: SeqRow(tuple(_value(x) for x in g), g,
+                                f"the table's {n + 1}th of {len(groups)} groups of {width} numbers, by order")
+             for n, (r, g) in enumerate(zip(lay, groups, strict=True))}
+            for lay in layouts if len(lay) == len(groups)]
+
+
+@dataclass
+class SeqReading:
+    """``rows``: rows whose own label precedes exactly their numbers. ``ordered``: whole-section readings
+    by order and count alone (section -> one reading per row layout that fits), to be confirmed by the
+    identities before use."""
+
+    rows: dict[str, SeqRow]
+    ordered: dict[str, list[dict[str, SeqRow]]]
+
+
+def read_sequence(lines: list[TextLine] | list[str], t: Template) -> SeqReading:
     """What the document's text, read in order, holds for each template row it states unambiguously."""
     text = "\n".join(ln if isinstance(ln, str) else ln.text for ln in lines)
     segs = segments(text)
     labels = _row_labels(t)
-    out: dict[str, SeqRow] = {}
+    out = SeqReading({}, {})
     for sec, (lo, hi) in _windows(segs, t).items():
         window = segs[lo:hi]
         if sec == "review":
             rv = _review_row(window, t)
             if rv is not None:
-                out["review"] = rv
+                out.rows["review"] = rv
             continue
         rows = [r for r in t.rows_of(sec) if not r.extra]
         for j, i in _align_section(window, rows, labels).items():
             s, r = window[i], rows[j]
             if len(s.numbers) == len(r.columns):
-                out[r.full_key] = SeqRow(tuple(_value(x) for x in s.numbers), s.numbers, s.raw_text[-24:])
+                out.rows[r.full_key] = SeqRow(tuple(_value(x) for x in s.numbers), s.numbers,
+                                              f"{s.raw_text[-24:]!r} then {len(s.numbers)} numbers")
+        ordered = _ordered(window, t, sec)
+        if ordered:
+            out.ordered[sec] = ordered
     return out
 
 
-__all__ = ["SeqRow", "read_sequence", "segments"]
+__all__ = ["SeqReading", "SeqRow", "read_sequence", "row_layouts", "segments"]

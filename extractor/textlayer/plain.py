@@ -13,6 +13,8 @@ from ..datamodel import Document, Provenance, TextLine
 from ..ingest import RawInput
 from ..options import Options
 
+# A line break inside a markdown table cell (converters write ``2.其他法律行政法规禁<br>止公开``): white space.
+_BR = re.compile(r"<br\s*/?>", re.I)
 _TABLE_BLOCK = re.compile(r"<table\b.*?</table\s*>", re.I | re.S)
 # markup inside a string literal: an attribute quote escaped (<td style=\"…\">) or a \u003c for "<"
 _ESCAPED_MARKUP = re.compile(r"""<t[dhr]\b[^>]{0,200}?\\["']|\\u003ct[dhr]\b""", re.I)
@@ -69,4 +71,5 @@ def load(raw: RawInput, options: Options) -> Document:
             return doc
         text = _tables_as_tab_rows(text, options)
         warnings.append("HTML tables inside a text file: read as tables")
+    text = _BR.sub(" ", text)
     return Document(name=raw.name, format="text", lines=text_to_lines(text), warnings=warnings)

@@ -9,8 +9,12 @@ put in the cells:
 * a different value (or a value where the structural reader has none): the row's cells go to review, with
   both readings of the row in ``candidates`` and the reason. The value kept is the one under which the
   template's identities around the row hold better (fewer failures, then more passes); on a tie the
-  structural reading stays. A value taken from the sequence reader says so in ``reason`` (and the
+  structural reading stays, unless the structural reader found nothing there (a row not found). A value taken from the sequence reader says so in ``reason`` (and the
   structural value stays in ``candidates``): numbers are never changed silently.
+
+Where the sequence reader also read a whole table by order and count alone (its number groups paired
+with the template's rows in order), that reading replaces its label-anchored rows when, and only when,
+every identity of the table holds with it.
 
 Contract: ``cross_check(cells, seq, t) -> Agreement`` (cells updated in place).
 """
@@ -20,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..datamodel import Cell, Number
-from ..matching.sequence import SeqRow
+from ..matching.sequence import SeqReading, SeqRow
 from ..templates import Identity, Template
 from . import TOL, evaluate
 
@@ -48,27 +52,76 @@ def _row_keys(row_key: str, t: Template) -> list[str]:
 
 def _fit(keys: list[str], values: dict[str, Number | None], cells: dict[str, Cell],
          identities: list[Identity], t: Template) -> tuple[int, int]:
-    """(failures, -passes) of the identities around ``keys`` with ``values`` in those cells."""
+    """(failures, -passes) of the identities around ``keys`` with ``values`` in those cells. A check skipped
+    for a blank operand counts as it comes out with the blanks as 0 (a blank is no 0 to add, so a reading
+    that turns blanks into 0s is not thereby better); one with a cell not found at all counts neither way."""
     trial = dict(cells)
     for k in keys:
-        trial[k] = cells[k].model_copy(update={"value": values[k]}) if k in cells else Cell(value=values[k])
+        old = cells.get(k, Cell(value=None, source="missing"))
+        trial[k] = old.model_copy(update={"value": values[k],
+                                          "source": "read" if values[k] is not None else old.source})
     fails = passes = 0
     for ident in identities:
         c = evaluate(ident, trial, t)
-        if c.status == "pass":
-            passes += 1
-        elif c.status == "fail":
+        if c.status == "fail":
             fails += 1
-        else:  # skipped: a blank operand; it fails when the blanks as 0 still do not add up
-            lhs = sum((trial[k].value or 0) if k in trial else 0 for k in c.lhs_keys)
-            rhs = sum((trial[k].value or 0) if k in trial else 0 for k in c.rhs_keys)
-            fails += abs(lhs - rhs) > TOL
+        elif c.status == "pass":
+            passes += 1
+        elif all(k in trial and trial[k].source != "missing" for k in (*c.lhs_keys, *c.rhs_keys)):
+            lhs = sum(trial[k].value or 0 for k in c.lhs_keys)
+            rhs = sum(trial[k].value or 0 for k in c.rhs_keys)
+            if abs(lhs - rhs) > TOL:
+                fails += 1
+            else:
+                passes += 1
     return fails, -passes
 
 
-def cross_check(cells: dict[str, Cell], seq: dict[str, SeqRow], t: Template) -> Agreement:
+def _confirmed(reading: dict[str, SeqRow], section: str, t: Template) -> bool:
+    """Every identity of the section holds (none skipped) with the reading's values in its cells; rows the
+    reading's layout does not print are blank, and their own identities are not asked."""
+    trial: dict[str, Cell] = {}
+    for r in t.rows_of(section):
+        for k in r.cell_keys():
+            trial[k] = Cell(value=None)
+    for row_key, sr in reading.items():
+        for k, v in zip(_row_keys(row_key, t), sr.values, strict=True):
+            trial[k] = Cell(value=v)
+    printed = {k for row_key in reading for k in _row_keys(row_key, t)}
+    # the section's identities, but those about a row the layout does not print (its sub-rows)
+    idents = [i for i in t.identities if all(k.startswith(section + ".") for k in (*i.lhs, *i.rhs))
+              and printed & set(i.lhs)]
+    return bool(idents) and all(evaluate(i, trial, t).status == "pass" for i in idents)
+
+
+def _section_holds(cells: dict[str, Cell], section: str, t: Template) -> bool:
+    """Every identity of the section holds with the cells as they are."""
+    idents = [i for i in t.identities if all(k.startswith(section + ".") for k in (*i.lhs, *i.rhs))]
+    return all(evaluate(i, cells, t).status == "pass" for i in idents)
+
+
+def _rows_to_compare(seq: SeqReading, cells: dict[str, Cell], t: Template) -> tuple[dict[str, SeqRow], set[str]]:
+    """The label-anchored rows, except in a section read whole by order and count where exactly one row
+    layout makes every identity of the table hold: there that reading stands (order and arithmetic say
+    more than a label's position beside the numbers). Also the rows whose cells that reading decides: all
+    rows of such a section where the structural reading breaks an identity (the identities then pick the
+    whole table, not row by row: two rows swapped keep every column sum)."""
+    rows = dict(seq.rows)
+    decided: set[str] = set()
+    for section, readings in seq.ordered.items():
+        good = [r for r in readings if _confirmed(r, section, t)]
+        if len(good) == 1:
+            rows = {k: v for k, v in rows.items() if not k.startswith(section + ".")}
+            rows.update(good[0])
+            if not _section_holds(cells, section, t):
+                decided.update(good[0])
+    return rows, decided
+
+
+def cross_check(cells: dict[str, Cell], seq: SeqReading, t: Template) -> Agreement:
     out = Agreement()
-    for row_key, sr in seq.items():
+    rows, decided = _rows_to_compare(seq, cells, t)
+    for row_key, sr in rows.items():
         keys = _row_keys(row_key, t)
         if len(keys) != len(sr.values) or any(k not in cells for k in keys):
             continue
@@ -78,16 +131,23 @@ def cross_check(cells: dict[str, Cell], seq: dict[str, SeqRow], t: Template) -> 
         out.agreed += len(keys) - len(differ)
         if not differ:
             continue
-        around = [i for i in t.identities if set(keys) & (set(i.lhs) | set(i.rhs))]
-        take = _fit(keys, theirs, cells, around, t) < _fit(keys, ours, cells, around, t)
+        if row_key in decided:
+            take, how = True, "the whole table read by order makes every identity hold, the structural one does not"
+        else:
+            around = [i for i in t.identities if set(keys) & (set(i.lhs) | set(i.rhs))]
+            fit_theirs, fit_ours = _fit(keys, theirs, cells, around, t), _fit(keys, ours, cells, around, t)
+            # a cell the structural reader did not find at all is no reading: there the other one stands
+            # unless the identities speak against it
+            unread = all(cells[k].source == "missing" for k in differ)
+            take = fit_theirs < fit_ours or (unread and fit_theirs[0] <= fit_ours[0])
+            how = "the identities hold better with it" if fit_theirs < fit_ours else "the structural reader found none"
         row_a, row_b = [ours[k] for k in keys], [theirs[k] for k in keys]
         for k, raw in zip(keys, sr.raw, strict=True):
             c = cells[k]
-            why = (f"the sequence reader (text in reading order: {sr.label!r} then {len(keys)} numbers) "
+            why = (f"the sequence reader (text in reading order: {sr.label}) "
                    f"reads {theirs[k]} where the structural reader read {ours[k]}")
             if k in differ:
-                why += "; sequence reading kept: the identities hold better with it" if take else \
-                    "; structural reading kept"
+                why += f"; sequence reading kept: {how}" if take else "; structural reading kept"
             else:
                 why = "the row's other cells are read differently by the sequence reader"
             upd: dict[str, object] = {

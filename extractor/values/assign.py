@@ -168,6 +168,21 @@ def _placements(values: list[int | float], k: int, rule: RowRule) -> list[Placed
     return [o[3] for o in out]
 
 
+_LEADING_ZERO = re.compile(r"^0\d+$")
+
+
+def _unglue_leading_zeros(toks: list[ValueToken]) -> list[ValueToken]:
+    """A token with a leading zero ("00000") is never one cell: in a row with fewer digits than columns it
+    is that many cells of one digit each (``0 00000`` for 7 columns: six zeros and a blank somewhere)."""
+    out: list[ValueToken] = []
+    for t in toks:
+        if _LEADING_ZERO.match(t.text.strip()):
+            out.extend(t.model_copy(update={"text": ch}) for ch in t.text.strip())
+        else:
+            out.append(t)
+    return out
+
+
 def _placed(keys: list[str], toks: list[ValueToken], conf: float, rule: RowRule) -> RowReading | None:
     """A row printed with fewer numbers than columns (a converter dropped its empty cells): the numbers go
     into the cells in order, each way kept as an alternative for validate/ to decide by the table's
@@ -278,7 +293,7 @@ def read_row(keys: list[str], tokens: list[ValueToken], label_score: float,
             and max(ndigits) > 1:
         return _glued(keys, filled, conf_label, rule)
     if filled and len(filled) == len(toks) < k and not note and not any(t.glued for t in toks):
-        placed = _placed(keys, toks, conf_label, rule)
+        placed = _placed(keys, _unglue_leading_zeros(toks) if sum(ndigits) < k else toks, conf_label, rule)
         if placed is not None:
             return placed
     cells: dict[str, Cell] = {}

@@ -40,7 +40,7 @@ def test_a_cell_glued_to_the_next_item_number_is_no_clean_row() -> None:
 
 
 def test_reads_rows_whose_label_precedes_exactly_their_numbers() -> None:
-    got = read_sequence(REPORT.splitlines(), T)
+    got = read_sequence(REPORT.splitlines(), T).rows
     assert got["active.rules"].values == (0, 0, 3)
     assert got["active.normative_docs"].values == (2, 1, 14)
     assert got["active.licensing"].values == (12,)  # the table's, not the prose's "5件"
@@ -50,7 +50,7 @@ def test_reads_rows_whose_label_precedes_exactly_their_numbers() -> None:
 
 
 def test_stays_silent_on_short_rows_and_glued_digits() -> None:
-    got = read_sequence(REPORT.splitlines(), T)
+    got = read_sequence(REPORT.splitlines(), T).rows
     assert "apply.result.disclosed" not in got  # 6 numbers for 7 columns: a blank dropped somewhere
     assert "apply.result.partial" not in got  # glued digits
     assert "active.penalty" not in got  # not printed
@@ -59,8 +59,40 @@ def test_stays_silent_on_short_rows_and_glued_digits() -> None:
 def test_markdown_pipes_are_white_space() -> None:
     text = "三、收到和处理政府信息公开申请情况\n| 一、本年新收政府信息公开申请数量 | 3 | 1 | 0 | 0 | 0 | 0 | 4 |\n" \
            "四、政府信息公开行政复议、行政诉讼情况\n"
-    assert read_sequence(text.splitlines(), T)["apply.new_received"].values == (3, 1, 0, 0, 0, 0, 4)
+    assert read_sequence(text.splitlines(), T).rows["apply.new_received"].values == (3, 1, 0, 0, 0, 0, 4)
 
 
 def test_a_section_without_its_title_is_not_read() -> None:
-    assert read_sequence(["规章 0 0 3", "行政许可 12"], T) == {}
+    assert read_sequence(["规章 0 0 3", "行政许可 12"], T).rows == {}
+
+
+def _apply_table(groups: list[str], labels_after: bool = True) -> list[str]:
+    """An apply table as a PDF converter may shred it: each row's numbers on the line before its label."""
+    rows = [r for r in T.rows_of("apply") if not r.extra]
+    out = ["三、收到和处理政府信息公开申请情况"]
+    for r, g in zip(rows, groups, strict=True):
+        out += [g, r.labels[0]] if labels_after else [r.labels[0], g]
+    return out + ["四、政府信息公开行政复议、行政诉讼情况"]
+
+
+def test_a_table_is_read_by_order_when_its_groups_match_the_rows() -> None:
+    rows = [r for r in T.rows_of("apply") if not r.extra]
+    groups = ["0 0 0 0 0 0 0"] * len(rows)
+    groups[0] = "5 0 0 0 0 0 5"
+    got = read_sequence(_apply_table(groups), T)
+    (reading,) = got.ordered["apply"]
+    assert reading["apply.new_received"].values == (5, 0, 0, 0, 0, 0, 5)
+    # ... while the label-anchored rows pair each label with the next row's numbers (wrongly, and
+    # cross_check prefers the order reading once the identities confirm it)
+    assert got.rows["apply.new_received"].values == (0,) * 7
+
+
+def test_no_order_reading_when_a_run_is_not_whole_rows() -> None:
+    rows = [r for r in T.rows_of("apply") if not r.extra]
+    groups = ["0 0 0 0 0 0 0"] * len(rows)
+    groups[3] = "0 0 0 0 0 0"  # a blank cell dropped
+    assert "apply" not in read_sequence(_apply_table(groups), T).ordered
+
+
+def test_page_numbers_inside_a_table_are_not_cells() -> None:
+    assert segments("8.属于行政查询事项 0 0 0 0 0 0 0 - 3 - 1.本机关不掌握相关政府信息")[0].numbers == ("0",) * 7

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from extractor import extract
 from extractor.datamodel import Cell
-from extractor.matching.sequence import SeqRow
+from extractor.matching.sequence import SeqReading, SeqRow
 from extractor.templates import load_template
 from extractor.validate.agree import DISAGREE_CONFIDENCE, cross_check
 
@@ -20,8 +21,8 @@ def _cells(values: list[int | None]) -> dict[str, Cell]:
     return {k: Cell(value=v) for k, v in zip(keys, values, strict=True)}
 
 
-def _seq(values: tuple[int, ...]) -> dict[str, SeqRow]:
-    return {ROW: SeqRow(values, tuple(str(v) for v in values), "本年新收政府信息公开申请数量")}
+def _seq(values: tuple[int, ...]) -> SeqReading:
+    return SeqReading({ROW: SeqRow(values, tuple(str(v) for v in values), "'本年新收政府信息公开申请数量' then 7 numbers")}, {})
 
 
 def test_agreeing_readers_change_nothing() -> None:
@@ -44,12 +45,26 @@ def test_a_disagreement_flags_the_row_with_both_readings() -> None:
 
 
 def test_the_reading_the_identities_support_is_kept_and_says_so() -> None:
-    cells = _cells([None, 3, 1, 0, 0, 0, 4])  # shifted: 总计 ≠ the sum
+    cells = _cells([None, 3, 1, 0, 0, 0, 0])  # shifted one cell right, 总计 lost: 0 ≠ 3 + 1
     got = cross_check(cells, _seq((3, 1, 0, 0, 0, 0, 4)), T)
     assert got.taken == got.disagreed and "apply.new_received.natural_person" in got.taken
     c = cells["apply.new_received.natural_person"]
     assert c.value == 3 and c.review and "sequence reading kept" in (c.reason or "")
     assert c.candidates is not None and c.candidates[0][0] is None  # the structural reading stays visible
+
+
+def test_a_blank_against_a_zero_is_no_reason_to_take_the_zero() -> None:
+    cells = _cells([3, None, 1, 0, 0, 0, 4])
+    got = cross_check(cells, _seq((3, 0, 1, 0, 0, 0, 4)), T)
+    assert got.disagreed == ["apply.new_received.commercial"] and not got.taken
+    assert cells["apply.new_received.commercial"].value is None and cells["apply.new_received.commercial"].review
+
+
+def test_a_row_the_structural_reader_did_not_find_takes_the_other_reading() -> None:
+    keys = T.row(ROW).cell_keys()
+    cells = {k: Cell(value=None, source="missing", review=True) for k in keys}
+    got = cross_check(cells, _seq((3, 1, 0, 0, 0, 0, 4)), T)
+    assert got.taken == keys and cells[keys[0]].value == 3 and cells[keys[0]].review
 
 
 def test_a_converter_shifted_review_row_is_recovered_and_flagged() -> None:
@@ -58,3 +73,14 @@ def test_a_converter_shifted_review_row_is_recovered_and_flagged() -> None:
     upheld = rep.cells["review.review.upheld"]
     assert upheld.value == 72 and upheld.review
     assert any("readers disagree" in w for w in rep.warnings)
+
+
+def test_a_shredded_table_read_by_order_is_confirmed_by_the_identities() -> None:
+    # markitdown's markdown of a real PDF (洪泽区 2023): every row's numbers in a table of its own, the
+    # labels between them, above or below; the numbers in order, 23 groups for 23 printed rows
+    gold = json.loads((ROOT / "corpora/real/gold/hzq2023_working.json").read_text(encoding="utf-8"))["cells"]
+    rep = extract(ROOT / "corpora/converted/conv_markitdown_pdf/docs/real__hzq2023_working.md")
+    wrong = [k for k, v in gold.items() if k.startswith("apply.") and rep.cells[k].value != v]
+    assert wrong == []
+    moved = rep.cells["apply.result.withheld.enforcement_file.natural_person"]
+    assert moved.value == 1 and moved.review and "by order" in (moved.reason or "")

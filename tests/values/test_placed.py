@@ -34,9 +34,13 @@ def test_two_numbers_for_seven_columns_total_is_pinned_the_rest_flagged() -> Non
     assert rd.cells["apply.new_received.commercial"].value is None
 
 
-def test_numbers_that_cannot_stand_alone_are_not_placed() -> None:
-    rd = read_row(KEYS, toks("00", "0"), 100.0, SUM_LAST)  # "00" is two glued cells, not one number
-    assert rd.kind != "placed"
+def test_a_leading_zero_token_is_that_many_one_digit_cells() -> None:
+    # "0 00000" under 7 columns (a crawler dump, pingtan jjp 2022): six zeros, one cell left blank somewhere
+    rd = read_row(KEYS, toks("0", "00000"), 100.0, SUM_LAST)
+    assert rd.kind == "placed"
+    assert all(c.value in (0, None) for c in rd.cells.values())
+    assert rd.cells[KEYS[-1]].value == 0  # the total is never the blank one
+    assert all(c.review for k, c in rd.cells.items() if k != KEYS[-1])  # where the blank sits is a guess
 
 
 def _get_text_newline(path: Path) -> str:
@@ -84,3 +88,8 @@ def test_every_placement_of_a_long_review_row_is_weighed() -> None:
         "3 0 0 0 3 0 0 0 0 0",
     ]), {"template": "2021"})
     assert rep.cells["review.review.upheld"].review
+
+
+def test_a_markdown_label_broken_by_br_is_one_label() -> None:
+    rep = extract("| 2.其他法律行政法规禁<br>止公开 | 0 | 0 | 0 | 0 | 0 | 0 | 1 |\n", {"template": "2021"})
+    assert rep.cells["apply.result.withheld.law_prohibited.total"].value == 1
