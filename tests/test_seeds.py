@@ -57,7 +57,11 @@ def test_real_run_on_scraper_dumps_are_read_and_what_is_wrong_is_flagged(stem: s
 
     gold = load_gold(stem)
     rep = extract(REAL / "docs" / gold["source"])
-    assert (rep.status, rep.template, rep.year, rep.organ) == ("ok", gold["template"], gold["year"], gold["organ"])
+    assert (rep.template, rep.year, rep.organ) == (gold["template"], gold["year"], gold["organ"])
+    # "partial" only for rows the report does not print (jjp 2024 has no 规章 row: gold null)
+    missing = [k for k, c in rep.cells.items() if c.source == "missing"]
+    assert rep.status == ("partial" if missing else "ok")
+    assert all(gold["cells"].get(k) is None for k in missing), missing
     s = score_document(gold, rep.model_dump(), stem)
     # only the active rows whose glued digits no identity decides (gold glued_ambiguous_rows) can be
     # wrong, and they are flagged
