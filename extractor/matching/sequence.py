@@ -43,6 +43,8 @@ _TOKEN = re.compile(r"(?P<item>(?<![\d.,])[1-9][.、]\s*(?=[\u4e00-\u9fff]))"
                     r"|(?P<num>(?<![\d.,])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d]))")
 # Characters after a number that make it a count in prose, never a table cell.
 _UNITS = frozenset("件条篇期个家次人名户万亿元年月日号项起余批份场处笔宗例类部本台套位天轮级倍%％‰")
+# A numbered item of a label (``2.没有…``) anywhere in a segment's text.
+_ITEM_MARK = re.compile(r"(?<![\d.])[1-9][.、]\s*[\u4e00-\u9fff]")
 # After a number: an item number's dot and a label (``05.属于…`` is a cell 0 glued to item 5).
 _GLUED_ITEM = re.compile(r"[.、]\s*[\u4e00-\u9fff]")
 _SPACE = re.compile(r"\s+")
@@ -154,6 +156,17 @@ def _ends_with_label(seg: _Segment, labels: tuple[str, ...]) -> bool:
     return any(seg.text.endswith(lab) for lab in labels)
 
 
+def _holds_other_labels(seg: _Segment, row: RowSpec, rows: list[RowSpec], labels: dict[str, tuple[str, ...]]) -> bool:
+    """The segment's text names other rows before the one it ends with: the labels were printed together,
+    away from their numbers (a converter put a table's labels in one block), so the numbers that follow
+    are not necessarily the last label's."""
+    if len(_ITEM_MARK.findall(seg.raw_text)) >= 2:  # two numbered items ("2.…需要另 法提供行制作 3.补正…")
+        return True
+    own = next(lab for lab in labels[row.full_key] if seg.text.endswith(lab))
+    head = seg.text[:-len(own)]
+    return any(lab in head for r in rows if r is not row for lab in labels[r.full_key] if len(lab) >= 4)
+
+
 def _align_section(segs: list[_Segment], rows: list[RowSpec], labels: dict[str, tuple[str, ...]]
                    ) -> dict[int, int]:
     """Monotone one-to-one alignment of segments to rows, maximising matched rows (a fitting number
@@ -250,6 +263,46 @@ def _ordered(window: list[_Segment], t: Template, section: str) -> list[dict[str
             for lay in layouts if len(lay) == len(groups)]
 
 
+def _between_anchors(window: list[_Segment], rows: list[RowSpec], anchors: dict[int, int]) -> dict[str, SeqRow]:
+    """Rows without a label of their own before their numbers (a converter tore it off, or put it after
+    them), read by order: between two anchored rows (label then exactly their numbers), when the runs of
+    numbers there are exactly as many row-wide groups as the template has rows between them, the groups
+    pair with those rows in order. A run that is no whole number of rows there (a blank dropped, a stray
+    number) leaves the stretch unread. Only for sections of equally wide rows."""
+    widths = {len(r.columns) for r in rows}
+    if len(widths) != 1:
+        return {}
+    (width,) = widths
+    # the window as groups (segment index, numbers) and breaks (None) in order
+    items: list[tuple[int, tuple[str, ...]] | None] = []
+    for i, s in enumerate(window):
+        if s.prose or not s.numbers:
+            continue
+        if len(s.numbers) % width:
+            items.append(None)
+            continue
+        items.extend((i, s.numbers[k:k + width]) for k in range(0, len(s.numbers), width))
+    at = {}  # anchored row index -> its item index
+    for j, i in anchors.items():
+        pos = [n for n, it in enumerate(items) if it is not None and it[0] == i]
+        if len(pos) == 1:
+            at[j] = pos[0]
+    bounds = [(-1, -1)] + sorted(at.items()) + [(len(rows), len(items))]
+    out: dict[str, SeqRow] = {}
+    for (ra, ia), (rb, ib) in zip(bounds, bounds[1:], strict=False):
+        gap_rows, gap = rows[ra + 1:rb], items[ia + 1:ib]
+        if not gap_rows or ib <= ia or len(gap) != len(gap_rows) or any(it is None for it in gap):
+            continue
+        for r, it in zip(gap_rows, gap, strict=True):
+            assert it is not None
+            nums = it[1]
+            out[r.full_key] = SeqRow(tuple(_value(x) for x in nums), nums,
+                                     f"{len(nums)} numbers without their label, placed by order between "
+                                     f"{'the table start' if ra < 0 else rows[ra].labels[0]} and "
+                                     f"{'the table end' if rb >= len(rows) else rows[rb].labels[0]}")
+    return out
+
+
 @dataclass
 class SeqReading:
     """``rows``: rows whose own label precedes exactly their numbers. ``ordered``: whole-section readings
@@ -274,11 +327,14 @@ def read_sequence(lines: list[TextLine] | list[str], t: Template) -> SeqReading:
                 out.rows["review"] = rv
             continue
         rows = [r for r in t.rows_of(sec) if not r.extra]
+        anchors: dict[int, int] = {}
         for j, i in _align_section(window, rows, labels).items():
             s, r = window[i], rows[j]
-            if len(s.numbers) == len(r.columns):
+            if len(s.numbers) == len(r.columns) and not _holds_other_labels(s, r, rows, labels):
+                anchors[j] = i
                 out.rows[r.full_key] = SeqRow(tuple(_value(x) for x in s.numbers), s.numbers,
                                               f"{s.raw_text[-24:]!r} then {len(s.numbers)} numbers")
+        out.rows.update(_between_anchors(window, rows, anchors))
         ordered = _ordered(window, t, sec)
         if ordered:
             out.ordered[sec] = ordered

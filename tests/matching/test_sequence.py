@@ -96,3 +96,23 @@ def test_no_order_reading_when_a_run_is_not_whole_rows() -> None:
 
 def test_page_numbers_inside_a_table_are_not_cells() -> None:
     assert segments("8.属于行政查询事项 0 0 0 0 0 0 0 - 3 - 1.本机关不掌握相关政府信息")[0].numbers == ("0",) * 7
+
+
+def test_rows_whose_label_was_torn_off_are_placed_by_order_between_labelled_rows() -> None:
+    text = ["三、收到和处理政府信息公开申请情况",
+            "| 一、本年新收政府信息公开申请数量 | 5 | 0 | 0 | 0 | 0 | 0 | 5 |", "|---|",
+            "| 1 | 0 | 0 | 0 | 0 | 0 | 1 |", "|---|",  # 二、上年结转: its label printed elsewhere
+            "| （一）予以公开 | 4 | 0 | 0 | 0 | 0 | 0 | 4 |",
+            "四、政府信息公开行政复议、行政诉讼情况"]
+    got = read_sequence(text, T).rows
+    assert got["apply.carried_over"].values == (1, 0, 0, 0, 0, 0, 1)
+    assert "by order" in got["apply.carried_over"].label
+    assert got["apply.result.disclosed"].values == (4, 0, 0, 0, 0, 0, 4)
+
+
+def test_labels_printed_together_anchor_nothing() -> None:
+    text = ["三、收到和处理政府信息公开申请情况",
+            "2.没有现成信息需要另 法提供行制作 3.补正后申请内容仍不明确",  # two labels, then two rows' numbers
+            "| 6 | 0 | 0 | 0 | 0 | 0 | 6 |", "|---|", "| 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+            "四、政府信息公开行政复议、行政诉讼情况"]
+    assert "apply.result.unavailable.unclear" not in read_sequence(text, T).rows
