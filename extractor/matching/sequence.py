@@ -24,7 +24,8 @@ How it reads:
    row with blank cells dropped (fewer numbers than columns), and a row that swallowed the next one's
    numbers are left to the structural reader: this reader never guesses.
 5. The review row is the first run of exactly 15 numbers (3 groups x 5 columns) after text naming at
-   least ``REVIEW_HEADER_MIN`` of the review table's header labels.
+   least ``REVIEW_HEADER_MIN`` of the review table's header labels, or three runs of exactly 5 (the table
+   printed as one small table per group), taken in the template's group order.
 """
 
 from __future__ import annotations
@@ -206,14 +207,25 @@ def _align_section(segs: list[_Segment], rows: list[RowSpec], labels: dict[str, 
 def _review_row(segs: list[_Segment], t: Template) -> SeqRow | None:
     width = len(t.review_groups) * len(t.review_columns)
     headers = tuple(normalize_label(h) for h in t.review_header_labels)
+    group = len(t.review_columns)
     seen: set[str] = set()
+    parts: list[str] = []  # the table printed as one small table per group ("### 行政复议" | 5 cells |)
     for s in segs:
         seen.update(h for h in headers if h in s.text)
-        if len(s.numbers) == width and len(seen) >= REVIEW_HEADER_MIN and not s.prose:
+        if len(seen) < REVIEW_HEADER_MIN or not s.numbers:
+            continue
+        if s.prose:
+            return None
+        if len(s.numbers) == width and not parts:
             return SeqRow(tuple(_value(x) for x in s.numbers), s.numbers,
                           f"the first {width} numbers under the 行政复议/行政诉讼 header")
-        if s.numbers and len(seen) >= REVIEW_HEADER_MIN:
+        if len(s.numbers) != group:
             return None  # the first numbers under the header are not one clean row: no reading
+        parts.extend(s.numbers)
+        if len(parts) == width:
+            return SeqRow(tuple(_value(x) for x in parts), tuple(parts),
+                          f"{len(t.review_groups)} rows of {group} numbers under the 行政复议/行政诉讼 headers, "
+                          "in the template's group order")
     return None
 
 

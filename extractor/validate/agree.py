@@ -9,7 +9,8 @@ put in the cells:
 * a different value (or a value where the structural reader has none): the row's cells go to review, with
   both readings of the row in ``candidates`` and the reason. The value kept is the one under which the
   template's identities around the row hold better (fewer failures, then more passes); on a tie the
-  structural reading stays, unless the structural reader found nothing there (a row not found). A value taken from the sequence reader says so in ``reason`` (and the
+  structural reading stays, unless the structural reader found nothing there (a row not found) or only
+  guessed (one of several placements of a short row, or splits of glued digits). A value taken from the sequence reader says so in ``reason`` (and the
   structural value stays in ``candidates``): numbers are never changed silently.
 
 Where the sequence reader also read a whole table by order and count alone (its number groups paired
@@ -160,11 +161,12 @@ def cross_check(cells: dict[str, Cell], seq: SeqReading, t: Template) -> Agreeme
         else:
             around = [i for i in t.identities if set(keys) & (set(i.lhs) | set(i.rhs))]
             fit_theirs, fit_ours = _fit(keys, theirs, cells, around, t), _fit(keys, ours, cells, around, t)
-            # a cell the structural reader did not find at all is no reading: there the other one stands
-            # unless the identities speak against it
-            unread = all(cells[k].source == "missing" for k in differ)
+            # a cell the structural reader did not find, or only guessed (one of several placements or
+            # splits), is no reading: there the other one stands unless the identities speak against it
+            unread = all(cells[k].source == "missing" or cells[k].ambiguous for k in differ)
             take = fit_theirs < fit_ours or (unread and fit_theirs[0] <= fit_ours[0])
-            how = "the identities hold better with it" if fit_theirs < fit_ours else "the structural reader found none"
+            how = "the identities hold better with it" if fit_theirs < fit_ours else \
+                "the structural reader found none, or only guessed"
         row_a, row_b = [ours[k] for k in keys], [theirs[k] for k in keys]
         for k, raw in zip(keys, sr.raw, strict=True):
             c = cells[k]

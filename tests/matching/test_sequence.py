@@ -116,3 +116,12 @@ def test_labels_printed_together_anchor_nothing() -> None:
             "| 6 | 0 | 0 | 0 | 0 | 0 | 6 |", "|---|", "| 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
             "四、政府信息公开行政复议、行政诉讼情况"]
     assert "apply.result.unavailable.unclear" not in read_sequence(text, T).rows
+
+
+def test_a_review_table_printed_as_one_small_table_per_group() -> None:
+    text = ["四、政府信息公开行政复议、行政诉讼情况", "### 行政复议",
+            "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |", "|---|---|---|---|---|", "| 27 | 10 | 9 | 15 | 61 |",
+            "### 行政诉讼（未经复议直接起诉）", "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |", "| 3 | 0 | 0 | 0 | 3 |",
+            "### 行政诉讼（复议后起诉）", "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |", "| 8 | 0 | 1 | 1 | 10 |"]
+    got = read_sequence(text, T).rows["review"]
+    assert got.values == (27, 10, 9, 15, 61, 3, 0, 0, 0, 3, 8, 0, 1, 1, 10)

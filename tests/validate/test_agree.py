@@ -84,3 +84,11 @@ def test_a_shredded_table_read_by_order_is_confirmed_by_the_identities() -> None
     assert wrong == []
     moved = rep.cells["apply.result.withheld.enforcement_file.natural_person"]
     assert moved.value == 1 and moved.review and "by order" in (moved.reason or "")
+
+
+def test_guessed_placements_give_way_to_a_clean_reading() -> None:
+    # 沭阳县 2025 (real, OCR'd to markdown): the review table as three 5-cell tables; the structural reader
+    # takes the first as the 15-cell row and guesses where its 5 numbers go
+    rep = extract(ROOT / "corpora/real/docs/shuyang2025_report.txt")
+    assert [rep.cells[f"review.suit_after_review.{c}"].value for c in ("upheld", "other", "total")] == [8, 1, 10]
+    assert rep.cells["review.suit_direct.total"].review  # taken from the second reader: flagged, says why
