@@ -131,12 +131,21 @@ def _single_value(c: RowCandidate) -> bool:
     return not c.label and len(c.values) == 1 and not c.values[0].empty
 
 
+_FRACTION = re.compile(r"^\.\d+$")
+
+
 def join_value_runs(cands: list[RowCandidate]) -> list[RowCandidate]:
     """Text with one cell per line and nothing between rows (``get_text("\\n")`` of an HTML table): a label
     line followed by lines of one number each is one row."""
     out: list[RowCandidate] = []
     open_run = False
     for c in cands:
+        if open_run and _FRACTION.match(c.label) and not c.values and out[-1].values:
+            # the decimal part of the last number, in a span of its own ("94" / ".79")
+            last = out[-1].values[-1]
+            out[-1] = out[-1].model_copy(update={
+                "values": out[-1].values[:-1] + [last.model_copy(update={"text": last.text.strip() + c.label})]})
+            continue
         if _single_value(c) and out and (open_run or (out[-1].label and not out[-1].values)):
             out[-1] = out[-1].model_copy(update={"values": out[-1].values + c.values})
             open_run = True

@@ -230,6 +230,9 @@ MAX_JOIN_TOKENS = 24
 JOIN_UNCHECKED_CONFIDENCE = 0.5
 
 
+_DIGITS_OR_DECIMAL = re.compile(r"^\d+(?:\.\d+)?$")
+
+
 def _joinings(digits: list[str], k: int, rule: RowRule) -> list[Split]:
     """Every way to join consecutive digit tokens into ``k`` cells (a cell's digits printed apart: Word
     HTML puts each digit run in a <span>, and converters write each span on a line or behind a space),
@@ -239,9 +242,13 @@ def _joinings(digits: list[str], k: int, rule: RowRule) -> list[Split]:
     found: list[Split] = []
     for cuts in itertools.islice(itertools.combinations(range(1, n), k - 1), MAX_PLACEMENTS * 10):
         bounds = (0, *cuts, n)
-        parts = ["".join(digits[a:b]) for a, b in itertools.pairwise(bounds)]
+        spans = list(itertools.pairwise(bounds))
+        # a decimal part ends its cell: "1" "94.79" is 194.79, "94.79" "1" is never 94.791
+        if any("." in d for a, b in spans for d in digits[a:b - 1]):
+            continue
+        parts = ["".join(digits[a:b]) for a, b in spans]
         if all(_STANDALONE.match(p) for p in parts):
-            split = tuple(int(p) for p in parts)
+            split = tuple(float(p) if "." in p else int(p) for p in parts)
             if rule.holds(split):
                 found.append(split)
     return sorted(set(found), key=lambda sp: plausibility(sp, rule.usually_zero))
@@ -249,7 +256,7 @@ def _joinings(digits: list[str], k: int, rule: RowRule) -> list[Split]:
 
 def _joined(keys: list[str], toks: list[ValueToken], conf: float, rule: RowRule) -> RowReading | None:
     digits = [t.text.strip() for t in toks]
-    if len(digits) > MAX_JOIN_TOKENS or not all(d.isdigit() for d in digits):
+    if len(digits) > MAX_JOIN_TOKENS or not all(_DIGITS_OR_DECIMAL.match(d) for d in digits):
         return None
     alts = _joinings(digits, len(keys), rule)
     if not alts:

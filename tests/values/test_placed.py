@@ -93,3 +93,17 @@ def test_every_placement_of_a_long_review_row_is_weighed() -> None:
 def test_a_markdown_label_broken_by_br_is_one_label() -> None:
     rep = extract("| 2.其他法律行政法规禁<br>止公开 | 0 | 0 | 0 | 0 | 0 | 0 | 1 |\n", {"template": "2021"})
     assert rep.cells["apply.result.withheld.law_prohibited.total"].value == 1
+
+
+def test_a_decimal_part_printed_in_a_span_of_its_own_joins_its_number() -> None:
+    # Word HTML through get_text("\n"): 194.79 printed as "1" / "94" / ".79"
+    rep = extract("行政事业性收费\n\n1\n94\n.79\n\n", {"template": "2021"})
+    assert rep.cells["active.fees.amount"].value == 194.79
+    assert rep.cells["active.fees.amount"].review  # no identity checks the joining
+
+
+def test_a_decimal_part_never_sits_inside_a_joined_cell() -> None:
+    from extractor.values.assign import _joinings
+    from extractor.values.glue import NO_RULE
+    assert (94.79, 1) in _joinings(["94.79", "1"], 2, NO_RULE)
+    assert not any(len(sp) == 1 for sp in _joinings(["94.79", "1"], 1, NO_RULE))
