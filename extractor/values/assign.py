@@ -280,29 +280,85 @@ def _joined(keys: list[str], toks: list[ValueToken], conf: float, rule: RowRule)
     return RowReading(keys, cells, alts if len(alts) > 1 else [], raw, prov)
 
 
+# A row read with as many numbers as columns may hide a cell printed in two pieces beside a blank that
+# vanished ("13 0 0 0 0 _ 1 3"); that many pieces are tried joined at most.
+MAX_REJOINED = 2
+
+
+def _rejoined(keys: list[str], toks: list[ValueToken], conf: float, rule: RowRule) -> RowReading | None:
+    """A row with as many numbers as columns that breaks its own identity (总计 ≠ the sum), or with more
+    that no joining into exactly its columns fits: Word HTML flattened to text prints a cell's digits in
+    pieces ("1" "3" for 13) where a blank cell vanished beside it, so the count fits by accident. Every way to join neighbouring numbers (up to
+    ``MAX_REJOINED`` joins) and place the result in order with blanks that the row's identity allows is an
+    alternative; validate/ decides among them by the table's identities. None when the row holds as
+    read, has no identity, or no such reading fits."""
+    digits = [t.text.strip() for t in toks]
+    if rule.kind == "none" or not all(d.isdigit() and _STANDALONE.match(d) for d in digits):
+        return None
+    k, n = len(keys), len(digits)
+    if n == k and rule.holds(tuple(int(d) for d in digits)):
+        return None
+    found: list[PlacedSplit] = []
+    for m in range(min(n - 1, k), max(0, n - 1 - MAX_REJOINED), -1):
+        for joined in _joinings(digits, m, NO_RULE):
+            for placed in (_placements(list(joined), k, rule) if m < k else [joined]):
+                zero = tuple(0 if v is None else v for v in placed)
+                if rule.holds(zero) and (rule.kind != "sum_last" or placed[-1] is not None):
+                    found.append(placed)
+    alts = sorted(set(found), key=lambda a: (plausibility(tuple(0 if v is None else v for v in a), rule.usually_zero),
+                                             tuple(v is None for v in a)))
+    if not alts:
+        return None
+    raw = " ".join(digits)
+    best = alts[0]
+    cells: dict[str, Cell] = {}
+    for i, key in enumerate(keys):
+        differs = len({a[i] for a in alts}) > 1
+        cells[key] = Cell(
+            value=best[i], raw=raw, source="split" if best[i] is not None else "blank", prov=toks[0].prov,
+            ambiguous=differs, review=differs,
+            confidence=SPLIT_AMBIGUOUS_CONFIDENCE if differs else min(conf, SPLIT_UNIQUE_CONFIDENCE),
+            candidates=[list(a) for a in alts[:10]] if differs else None,
+            reason=f"{n} numbers for {k} columns do not fit the row's total as printed: a cell's digits printed "
+                   f"apart beside a vanished blank, joined; {len(alts)} readings fit the row"
+                   + ("" if differs else ", all agree here"))
+    return RowReading(keys, cells, [], raw, toks[0].prov, placements=alts if len(alts) > 1 else [])
+
+
+def _reshaped(keys: list[str], toks: list[ValueToken], conf: float, rule: RowRule) -> RowReading | None:
+    """A row whose numbers are not one per column as printed: glued digits (beside blanks or not), fewer
+    numbers than columns, or a count that fits only by accident. None: read position by position."""
+    k = len(keys)
+    filled = [t for t in toks if not t.empty]
+    if any(t.glued for t in filled) and any(t.empty for t in toks) and len(toks) < k:
+        return _glued_with_blanks(keys, toks, conf)
+    ndigits = [len(split_unit(t.text)[0].lstrip("+-").partition(".")[0]) for t in filled]
+    if len(toks) < k and filled and all(is_digit_blob(t.text) for t in filled) and sum(ndigits) >= k \
+            and max(ndigits) > 1:
+        return _glued(keys, filled, conf, rule)
+    if any(t.glued for t in toks) or not filled or len(filled) != len(toks):
+        return None
+    if len(toks) < k:
+        return _placed(keys, _unglue_leading_zeros(toks) if sum(ndigits) < k else toks, conf, rule)
+    return _rejoined(keys, toks, conf, rule) if len(toks) == k else None
+
+
 def read_row(keys: list[str], tokens: list[ValueToken], label_score: float,
              rule: RowRule = NO_RULE) -> RowReading:
     k = len(keys)
     conf_label = max(0.0, min(1.0, label_score / 100.0))
     filled_all = [t for t in tokens if not t.empty]
     if len(filled_all) > k and not any(t.glued for t in filled_all):
-        joined = _joined(keys, filled_all, conf_label, rule)
+        joined = _joined(keys, filled_all, conf_label, rule) or _rejoined(keys, filled_all, conf_label, rule)
         if joined is not None:
             return joined
     toks, note = _trim(tokens, k)
     filled = [t for t in toks if not t.empty]
     raw = " ".join(t.text for t in toks)
     prov = toks[0].prov if toks else Provenance()
-    if any(t.glued for t in filled) and any(t.empty for t in toks) and len(toks) < k:
-        return _glued_with_blanks(keys, toks, conf_label)
-    ndigits = [len(split_unit(t.text)[0].lstrip("+-").partition(".")[0]) for t in filled]
-    if len(toks) < k and filled and all(is_digit_blob(t.text) for t in filled) and sum(ndigits) >= k \
-            and max(ndigits) > 1:
-        return _glued(keys, filled, conf_label, rule)
-    if filled and len(filled) == len(toks) < k and not note and not any(t.glued for t in toks):
-        placed = _placed(keys, _unglue_leading_zeros(toks) if sum(ndigits) < k else toks, conf_label, rule)
-        if placed is not None:
-            return placed
+    reshaped = None if note else _reshaped(keys, toks, conf_label, rule)
+    if reshaped is not None:
+        return reshaped
     cells: dict[str, Cell] = {}
     for i, key in enumerate(keys):
         if i < len(toks):

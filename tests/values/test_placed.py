@@ -107,3 +107,16 @@ def test_a_decimal_part_never_sits_inside_a_joined_cell() -> None:
     from extractor.values.glue import NO_RULE
     assert (94.79, 1) in _joinings(["94.79", "1"], 2, NO_RULE)
     assert not any(len(sp) == 1 for sp in _joinings(["94.79", "1"], 1, NO_RULE))
+
+
+def test_a_total_printed_in_two_pieces_beside_a_vanished_blank_is_joined() -> None:
+    # Word HTML via get_text("\n"): 13 0 0 0 0 [blank] 13, the last 13 printed as "1" / "3"
+    rd = read_row(KEYS, toks("13", "0", "0", "0", "0", "1", "3"), 100.0, SUM_LAST)
+    assert rd.kind == "placed"
+    assert rd.cells[KEYS[-1]].value == 13 and not rd.cells[KEYS[-1]].review
+    assert rd.cells[KEYS[1]].review  # where the blank sits: for the table's identities to decide
+
+
+def test_a_row_that_holds_as_printed_is_read_as_printed() -> None:
+    rd = read_row(KEYS, toks("13", "0", "0", "0", "0", "0", "13"), 100.0, SUM_LAST)
+    assert [c.value for c in rd.cells.values()] == [13, 0, 0, 0, 0, 0, 13] and rd.kind != "placed"
