@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..datamodel import Cell, Number
+from ..matching.align import PAIRING_DOUBT
 from ..matching.sequence import SeqReading, SeqRow
 from ..templates import Identity, Template
 from . import TOL, evaluate
@@ -38,6 +39,7 @@ class Agreement:
     agreed: int = 0  # cells both readers read, with the same value
     disagreed: list[str] = field(default_factory=list)  # cells they read differently (now flagged)
     taken: list[str] = field(default_factory=list)  # ... of which the sequence reader's value was kept
+    confirmed: list[str] = field(default_factory=list)  # cells whose label pairing a confirmed reading settles
 
     def summary(self) -> str | None:
         if not self.disagreed:
@@ -101,22 +103,26 @@ def _section_holds(cells: dict[str, Cell], section: str, t: Template) -> bool:
     return all(evaluate(i, cells, t).status == "pass" for i in idents)
 
 
-def _rows_to_compare(seq: SeqReading, cells: dict[str, Cell], t: Template) -> tuple[dict[str, SeqRow], set[str]]:
+def _rows_to_compare(seq: SeqReading, cells: dict[str, Cell], t: Template
+                     ) -> tuple[dict[str, SeqRow], set[str], set[str]]:
     """The label-anchored rows, except in a section read whole by order and count where exactly one row
     layout makes every identity of the table hold: there that reading stands (order and arithmetic say
     more than a label's position beside the numbers). Also the rows whose cells that reading decides: all
     rows of such a section where the structural reading breaks an identity (the identities then pick the
-    whole table, not row by row: two rows swapped keep every column sum)."""
+    whole table, not row by row: two rows swapped keep every column sum). And the rows of such a confirmed
+    reading (the numbers' order and count and the table's arithmetic all agree on where each row is)."""
     rows = dict(seq.rows)
     decided: set[str] = set()
+    confirmed: set[str] = set()
     for section, readings in seq.ordered.items():
         good = [r for r in readings if _confirmed(r, section, t)]
         if len(good) == 1:
             rows = {k: v for k, v in rows.items() if not k.startswith(section + ".")}
             rows.update(good[0])
+            confirmed.update(good[0])
             if not _section_holds(cells, section, t):
                 decided.update(good[0])
-    return rows, decided
+    return rows, decided, confirmed
 
 
 def _section_fixes(rows: dict[str, SeqRow], cells: dict[str, Cell], t: Template) -> set[str]:
@@ -140,9 +146,31 @@ def _section_fixes(rows: dict[str, SeqRow], cells: dict[str, Cell], t: Template)
     return out
 
 
+# Confidence of a cell whose label pairing the order reading settled (as a uniquely decided split).
+SETTLED_CONFIDENCE = 0.9
+
+
+def _settle_pairing(cells: dict[str, Cell], keys: list[str], sr: SeqRow) -> list[str]:
+    """The structural reader was unsure which label a row's numbers belong to (``PAIRING_DOUBT``), and the
+    whole table read by order and count, every identity holding, pairs them the same way: two readings
+    and the arithmetic agree, so that doubt is settled (any other doubt on the cell stays)."""
+    out = []
+    for k in keys:
+        c = cells[k]
+        if not (c.reason and PAIRING_DOUBT in c.reason) or c.candidates:
+            continue
+        rest = "; ".join(p for p in c.reason.split("; ") if p != PAIRING_DOUBT)
+        note = f"label pairing confirmed by the sequence reader ({sr.label}; every identity of the table holds)"
+        cells[k] = c.model_copy(update={"ambiguous": False, "review": False,
+                                        "confidence": max(c.confidence, SETTLED_CONFIDENCE),
+                                        "reason": f"{rest}; {note}" if rest else note})
+        out.append(k)
+    return out
+
+
 def cross_check(cells: dict[str, Cell], seq: SeqReading, t: Template) -> Agreement:
     out = Agreement()
-    rows, decided = _rows_to_compare(seq, cells, t)
+    rows, decided, confirmed = _rows_to_compare(seq, cells, t)
     together = _section_fixes(rows, cells, t) - decided
     for row_key, sr in rows.items():
         keys = _row_keys(row_key, t)
@@ -153,6 +181,8 @@ def cross_check(cells: dict[str, Cell], seq: SeqReading, t: Template) -> Agreeme
         differ = [k for k in keys if ours[k] != theirs[k]]
         out.agreed += len(keys) - len(differ)
         if not differ:
+            if row_key in confirmed:
+                out.confirmed.extend(_settle_pairing(cells, keys, sr))
             continue
         if row_key in decided:
             take, how = True, "the whole table read by order makes every identity hold, the structural one does not"

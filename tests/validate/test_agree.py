@@ -92,3 +92,13 @@ def test_guessed_placements_give_way_to_a_clean_reading() -> None:
     rep = extract(ROOT / "corpora/real/docs/shuyang2025_report.txt")
     assert [rep.cells[f"review.suit_after_review.{c}"].value for c in ("upheld", "other", "total")] == [8, 1, 10]
     assert rep.cells["review.suit_direct.total"].review  # taken from the second reader: flagged, says why
+
+
+def test_a_label_pairing_the_confirmed_order_reading_agrees_with_is_settled() -> None:
+    # markitdown's markdown of a real PDF (淮安市 2024): numbers between two label lines, every row; the
+    # table read by order makes every identity hold and pairs them alike
+    gold = json.loads((ROOT / "corpora/real/gold/szfgs2024.json").read_text(encoding="utf-8"))["cells"]
+    rep = extract(ROOT / "corpora/converted/conv_markitdown_pdf/docs/real__szfgs2024.md")
+    settled = [k for k, c in rep.cells.items() if "pairing confirmed" in (c.reason or "")]
+    assert len(settled) >= 7
+    assert all(rep.cells[k].value == gold[k] and not rep.cells[k].review for k in settled)
