@@ -49,6 +49,8 @@ _ITEM_MARK = re.compile(r"(?<![\d.])[1-9][.、]\s*[\u4e00-\u9fff]")
 # After a number: an item number's dot and a label (``05.属于…`` is a cell 0 glued to item 5).
 _GLUED_ITEM = re.compile(r"[.、]\s*[\u4e00-\u9fff]")
 _SPACE = re.compile(r"\s+")
+# Text put where a markdown table begins or ends (no digit, no label character: it only ends a run).
+_EDGE = "¦"
 # A page number between dashes ("- 3 -", "— 12 —"), wherever a converter left it.
 _FOOTER = re.compile(r"(?<![\d\w])[-—–]\s*\d{1,3}\s*[-—–](?![\d\w])")
 REVIEW_HEADER_MIN = 3
@@ -78,9 +80,28 @@ def _value(tok: str) -> int | float:
     return float(t) if "." in t else int(t)
 
 
+def _table_edges(text: str) -> str:
+    """A markdown table's first and last lines end a run of numbers: a number on a line of its own just
+    above or below a pipe table is not one of the table's cells."""
+    lines = text.split("\n")
+    out: list[str] = []
+    prev: bool | None = None
+    for ln in lines:
+        st = ln.strip()
+        if not st:
+            out.append(ln)
+            continue
+        pipe = st.startswith("|")
+        if prev is not None and pipe != prev:
+            out.append(_EDGE)
+        out.append(ln)
+        prev = pipe
+    return "\n".join(out)
+
+
 def segments(text: str) -> list[_Segment]:
     """The stream cut into (text, numbers) segments, in order."""
-    s = nfkc(text).replace("|", " ")  # a markdown table's cell borders are white space to this reader
+    s = nfkc(_table_edges(text)).replace("|", " ")  # a markdown table's cell borders are white space here
     s = _FOOTER.sub(" ", s)  # page numbers ("- 3 -") that converters leave inside tables
     out: list[_Segment] = []
     text_part: list[str] = []
@@ -279,8 +300,8 @@ def _between_anchors(window: list[_Segment], rows: list[RowSpec], anchors: dict[
     """Rows without a label of their own before their numbers (a converter tore it off, or put it after
     them), read by order: between two anchored rows (label then exactly their numbers), when the runs of
     numbers there are exactly as many row-wide groups as the template has rows between them, the groups
-    pair with those rows in order. A run that is no whole number of rows there (a blank dropped, a stray
-    number) leaves the stretch unread. Only for sections of equally wide rows."""
+    pair with those rows in order (a run that is no whole number of rows is passed over). Only for
+    sections of equally wide rows."""
     widths = {len(r.columns) for r in rows}
     if len(widths) != 1:
         return {}
@@ -302,12 +323,13 @@ def _between_anchors(window: list[_Segment], rows: list[RowSpec], anchors: dict[
     bounds = [(-1, -1)] + sorted(at.items()) + [(len(rows), len(items))]
     out: dict[str, SeqRow] = {}
     for (ra, ia), (rb, ib) in zip(bounds, bounds[1:], strict=False):
-        gap_rows, gap = rows[ra + 1:rb], items[ia + 1:ib]
-        if not gap_rows or ib <= ia or len(gap) != len(gap_rows) or any(it is None for it in gap):
+        gap_rows = rows[ra + 1:rb]
+        # runs that are no whole number of rows (a stray number) are passed over only where the groups
+        # left are exactly as many as the rows: a row that lost a number would leave one group short
+        gap = [it for it in items[ia + 1:ib] if it is not None]
+        if not gap_rows or ib <= ia or len(gap) != len(gap_rows):
             continue
-        for r, it in zip(gap_rows, gap, strict=True):
-            assert it is not None
-            nums = it[1]
+        for r, (_, nums) in zip(gap_rows, gap, strict=True):
             out[r.full_key] = SeqRow(tuple(_value(x) for x in nums), nums,
                                      f"{len(nums)} numbers without their label, placed by order between "
                                      f"{'the table start' if ra < 0 else rows[ra].labels[0]} and "

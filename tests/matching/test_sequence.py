@@ -125,3 +125,25 @@ def test_a_review_table_printed_as_one_small_table_per_group() -> None:
             "### 行政诉讼（复议后起诉）", "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |", "| 8 | 0 | 1 | 1 | 10 |"]
     got = read_sequence(text, T).rows["review"]
     assert got.values == (27, 10, 9, 15, 61, 3, 0, 0, 0, 3, 8, 0, 1, 1, 10)
+
+
+def test_a_number_on_its_own_line_beside_a_pipe_table_is_passed_over() -> None:
+    text = ["三、收到和处理政府信息公开申请情况",
+            "| 一、本年新收政府信息公开申请数量 | 5 | 0 | 0 | 0 | 0 | 0 | 5 |",
+            "二、上年结转政府信息公开申请数量", "1",  # a stray number in the torn-off label text
+            "| 2 | 0 | 0 | 0 | 0 | 0 | 2 |",
+            "| （一）予以公开 | 4 | 0 | 0 | 0 | 0 | 0 | 4 |",
+            "四、政府信息公开行政复议、行政诉讼情况"]
+    assert read_sequence(text, T).rows["apply.carried_over"].values == (2, 0, 0, 0, 0, 0, 2)
+
+
+def test_kewei_2024_converter_markdown_is_read_whole() -> None:
+    # 上海市科委 2024 (real; markdown by an unknown PDF converter): ten apply rows print no label
+    import json
+    from pathlib import Path
+
+    from extractor import extract
+    root = Path(__file__).resolve().parents[2] / "corpora/real"
+    gold = json.loads((root / "gold/kewei2024_source.json").read_text(encoding="utf-8"))["cells"]
+    rep = extract(root / "docs/kewei2024_source.md")
+    assert [k for k, v in gold.items() if rep.cells[k].value != v] == []
