@@ -54,6 +54,9 @@ _EDGE = "¦"
 # A page number between dashes ("- 3 -", "— 12 —"), wherever a converter left it.
 _FOOTER = re.compile(r"(?<![\d\w])[-—–]\s*\d{1,3}\s*[-—–](?![\d\w])")
 REVIEW_HEADER_MIN = 3
+# A section of more (text, numbers) segments than this is not read: the templates' longest table has 26
+# rows, so even a table printed one cell per segment stays far below it.
+MAX_SECTION_SEGMENTS = 2000
 # Section order and the text of their titles (the core of the template's section_titles).
 _SECTIONS = ("active", "apply", "review")
 
@@ -355,6 +358,8 @@ def read_sequence(lines: list[TextLine] | list[str], t: Template) -> SeqReading:
     out = SeqReading({}, {})
     for sec, (lo, hi) in _windows(segs, t).items():
         window = segs[lo:hi]
+        if len(window) > MAX_SECTION_SEGMENTS:
+            continue  # no table is that long: not read (the alignment is quadratic in it)
         if sec == "review":
             rv = _review_row(window, t)
             if rv is not None:
