@@ -65,6 +65,18 @@ DOCS = {
         {"new_received": [2, 0, 0, 0, 0, 0, 2], "result.disclosed": [2, 0, 0, 0, 0, 0, 2],
          "result.total": [2, 0, 0, 0, 0, 0, 2]},
         {"active.fees.amount": "万元"}),
+    # Added 2026-12-07 (2019 template, issue: more 2019-template text): 苏平片区管理局 2019 (Sept-Dec 2019). Glued, one
+    # digit per cell, except 采购 printed spaced " 9 152.2万元" (9 items, 152.2 万元); 其他对外管理服务事项 "010" = 0 / 1 / 0.
+    # All apply and review cells print 0 (prose: no application).
+    "pingtan_spp_2019_page": ("2019", 2019, "平潭综合实验区苏平片区管理局",
+        {"other_services.change": 1, "procurement.items": 9, "procurement.amount": 152.2},
+        {}, {"active.procurement.amount": "万元"}),
+    # 财政金融局 2020: every cell space-separated (规范性文件 6 4 11; 行政许可 0 1 0; 采购 "2笔 984361元"); all apply and
+    # review cells print 0.
+    "pingtan_czj_2020_page": ("2019", 2020, "平潭综合实验区财政金融局",
+        {"normative_docs.new_made": 6, "normative_docs.new_published": 4, "normative_docs.total_published": 11,
+         "licensing.change": 1, "procurement.items": 2, "procurement.amount": 984361},
+        {}, {"active.procurement.amount": "元"}),
     # 金井片区管理局 2022-2024: glued, one digit per cell (the only multi-cell active row, 规范性文件, prints three
     # digits for three cells). 四、结转下年度继续办理 prints six digits for seven cells; page.html shows the blank:
     # 商业企业 is an empty cell (<p>&nbsp;</p> in 2022, <br/> in 2023 and 2024), the other six cells print 0.

@@ -17,7 +17,7 @@ sys.path.insert(0, HERE)
 from check_identities import breaks  # noqa: E402
 from hand_gold import fill_cells, read_doc, write_golds  # noqa: E402
 
-# stem: (file, template, year, organ, active {key: value}, apply {row: 7 values}, review {group: 5 values})
+# stem: (file, template, year, organ, active {key: value}, apply {row: 7 values}, review {group: 5 values}[, input_kind])
 DOCS = {
     # 上海市科委 2024 (a PDF turned into markdown by an unknown converter): row labels and cells are torn apart;
     # the unlabeled pipe rows are in the template's row order (partial 0; 2.其他法律 0; 5.三类内部事务 1;
@@ -62,11 +62,28 @@ DOCS = {
         {"review": [27, 10, 9, 15, 61], "suit_direct": [3, 0, 0, 0, 3], "suit_after_review": [8, 0, 1, 1, 10]}),
 }
 
+# 沭阳县发展和改革局 2023 (a saved web page of shuyang.gov.cn, real <table> markup; the saver added a .meta header): every
+# apply row prints only 自然人 and 总计; the five 法人或其他组织 cells are empty (<o:p> </o:p>) in every row, so they are null.
+# 一 26, （一）予以公开 26, （七）总计 26, every other row 0 / 0 (prose: 共收到依申请信息公开26件). Review: 行政复议 尚未审结 1,
+# 总计 1; the ten 行政诉讼 cells 0. Active: 规章 0 0 0, 规范性文件 8 0 18, 许可/处罚/强制 0, 收费 0 (万元).
+_SY_ROWS = ["new_received", "carried_over", "result.disclosed", "result.partial"] + [
+    "result.withheld." + x for x in ("state_secret", "law_prohibited", "three_safety", "third_party",
+                                     "internal_affairs", "process_info", "enforcement_file", "admin_query")] + [
+    "result.unavailable." + x for x in ("not_held", "needs_creation", "unclear")] + [
+    "result.not_processed." + x for x in ("petition", "duplicate", "publication", "vexatious", "confirm_existing")] + [
+    "result.other." + x for x in ("overdue_correction", "unpaid_fee", "misc")] + ["result.total", "carried_forward"]
+_SY_NP = {"new_received": 26, "result.disclosed": 26, "result.total": 26}
+DOCS["shuyang_fgj_2023"] = ("shuyang_fgj_2023.html", "2021", 2023, "沭阳县发展和改革局",
+    {"normative_docs.issued": 8, "normative_docs.in_force": 18},
+    {r: [_SY_NP.get(r, 0), None, None, None, None, None, _SY_NP.get(r, 0)] for r in _SY_ROWS},
+    {"review": [0, 0, 0, 1, 1]}, "html")
+
 R5 = ["upheld", "corrected", "other", "pending", "total"]
 
 
 def build(stem, spec):
-    src, t, year, organ, active, apply_, review = spec
+    src, t, year, organ, active, apply_, review = spec[:7]
+    kind = spec[7] if len(spec) > 7 else "converted_markdown"  # input_kind
     read_doc(src)  # the document must be there
     cells = fill_cells(t, active, apply_)
     for grp, vals in review.items():
@@ -75,7 +92,7 @@ def build(stem, spec):
             cells[f"review.{grp}.{c}"] = v
     g = {"source": src, "template": t, "year": year, "organ": organ, "cells": cells,
          "units": {"active.fees.amount": "万元"}, "glued_ambiguous_rows": [],
-         "origin": "kirogovcompare", "input_kind": "converted_markdown"}
+         "origin": "kirogovcompare", "input_kind": kind}
     g["inconsistent"] = breaks(g)
     return g
 
