@@ -96,7 +96,7 @@ def _read_cells(doc_text: str, res: Any, t: Template) -> tuple[dict[str, Cell], 
         readings.append(rd)
         cells.update(rd.cells)
         for k, c in rd.cells.items():
-            if c.unit and c.unit not in ("件", "条", "个", "项", "次"):
+            if c.unit and c.unit.endswith("元"):  # an amount's unit; a counter (件, 笔, 项…) is not one
                 units[k] = c.unit
         if row.unit_from_header and _header_unit(row.unit_from_header, sq):
             for k in keys:
