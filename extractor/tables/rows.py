@@ -161,7 +161,9 @@ def _holds_several_numbers(cell: SourceCell) -> bool:
 
 
 def _merged_columns(rows: list[SourceRow]) -> bool:
-    return any(_holds_several_numbers(c) for r in rows for c in r.cells)
+    """A text-layer cell holding several numbers. (On a scan an OCR box often spans two neighbouring cells;
+    the boxes' positions still place them in their columns, so an OCR grid stays a grid.)"""
+    return any(c.confidence >= 1.0 and _holds_several_numbers(c) for r in rows for c in r.cells)
 
 
 def _as_sequence(cands: list[RowCandidate]) -> list[RowCandidate]:
