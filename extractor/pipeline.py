@@ -109,6 +109,17 @@ def _read_cells(doc_text: str, res: Any, t: Template) -> tuple[dict[str, Cell], 
     return cells, readings, units
 
 
+def _second_reading(doc: Document, cells: dict[str, Cell], t: Template, assigned: set[str], report: Report) -> None:
+    """A second, independent reading (the text in reading order against the template, matching/sequence.py)
+    compared with the structural one cell by cell (validate/agree.py)."""
+    agreement = cross_check(cells, read_sequence(doc.lines, t), t, ocr=bool(doc.ocr_engine))
+    summary = agreement.summary()
+    if summary:
+        report.warnings.append(summary)
+    if any(k.startswith(f"{r.full_key}.") for r in t.rows if r.extra and r.replaces for k in agreement.taken):
+        infer_mixed_form(cells, t, assigned)  # the single （六） row changed: its sub-rows follow
+
+
 def build_report(doc: Document, opts: Options | None = None) -> Report:
     opts = opts or Options()
     t0 = time.perf_counter()
@@ -152,10 +163,7 @@ def build_report(doc: Document, opts: Options | None = None) -> Report:
             cells[k] = Cell(value=None, source="missing", confidence=0.0, review=True,
                             reason="row not found in the document")
     resolve_alternatives(readings, cells, t)
-    # a second, independent reading: the text in reading order against the template (matching/sequence.py)
-    agreement = cross_check(cells, read_sequence(doc.lines, t), t)
-    if agreement.summary():
-        report.warnings.append(agreement.summary())  # type: ignore[arg-type]
+    _second_reading(doc, cells, t, set(res.assigned), report)
     if doc.ocr_engine:  # OCR readings may be corrected by the identities; a text layer never is
         fixed = repair_confusions(cells, t) + infer_hidden(cells, t)
         if fixed:

@@ -41,7 +41,7 @@ from .normalize import normalize_label
 # A label's item number (``1.属于国家秘密``, ``2、其他``: one digit, not the end of a longer number), or a number as printed in a table cell (digits, thousands commas, decimals; a sign only where
 # no digit precedes it).
 _TOKEN = re.compile(r"(?P<item>(?<![\d.,])[1-9][.、]\s*(?=[\u4e00-\u9fff]))"
-                    r"|(?P<num>(?<![\d.,])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d]))")
+                    r"|(?P<num>(?<![\d.,])-?(?:\d{1,3}(?:,\d{3}){1,4}|\d{1,15})(?:\.\d{1,10})?(?![\d]))")
 # Characters after a number that make it a count in prose, never a table cell.
 _UNITS = frozenset("件条篇期个家次人名户万亿元年月日号项起余批份场处笔宗例类部本台套位天轮级倍%％‰")
 # A numbered item of a label (``2.没有…``) anywhere in a segment's text.
@@ -294,7 +294,7 @@ def _ordered(window: list[_Segment], t: Template, section: str) -> list[dict[str
     text = "".join(s.text for s in window)
     layouts = [lay for lay in layouts if not _omits_printed_rows(lay, t, section, text)]
     return [{r.full_key: SeqRow(tuple(_value(x) for x in g), g,
-                                f"the table's {n + 1}th of {len(groups)} groups of {width} numbers, by order")
+                                f"group {n + 1} of the table's {len(groups)} groups of {width} numbers, by order")
              for n, (r, g) in enumerate(zip(lay, groups, strict=True))}
             for lay in layouts if len(lay) == len(groups)]
 

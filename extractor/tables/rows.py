@@ -140,7 +140,8 @@ def join_value_runs(cands: list[RowCandidate]) -> list[RowCandidate]:
     out: list[RowCandidate] = []
     open_run = False
     for c in cands:
-        if open_run and _FRACTION.match(c.label) and not c.values and out[-1].values:
+        if open_run and _FRACTION.match(c.label) and not c.values and out[-1].values \
+                and "." not in out[-1].values[-1].text:
             # the decimal part of the last number, in a span of its own ("94" / ".79")
             last = out[-1].values[-1]
             out[-1] = out[-1].model_copy(update={

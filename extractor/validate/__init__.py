@@ -242,10 +242,19 @@ def _mark_split(r: RowReading, options: Sequence[PlacedSplit], n_fit: int, cells
     """The row's cells take ``options[0]``; a column on which every remaining split agrees is settled (not
     ambiguous, not flagged), the others stay ambiguous with the remaining splits as candidates."""
     what, ways = ("fewer numbers than columns", "placements") if r.kind == "placed" else ("glued digits", "splits")
+    if r.rejoined:
+        what = "numbers re-joined against their print"
     for i, k in enumerate(r.keys):
         c = cells[k]
         v = options[0][i]
         source = c.source if r.kind != "placed" else ("read" if v is not None else "blank")
+        if r.rejoined:  # a reading against the print is never confident, however the identities decide
+            source = "split" if v is not None else "blank"
+            cells[k] = c.model_copy(update={
+                "value": v, "ambiguous": True, "review": True, "source": source,
+                "confidence": min(c.confidence, FAILED_CHECK_CONFIDENCE),
+                "reason": f"{c.reason}; {len(options)} of {n_fit} readings left ({decided_by})"})
+            continue
         if len({a[i] for a in options}) == 1:
             why = (f"{decided_by} chose this one" if len(options) == 1
                    else f"the {len(options)} {ways} left ({decided_by}) agree here")

@@ -17,7 +17,7 @@ Where the sequence reader also read a whole table by order and count alone (its 
 with the template's rows in order), that reading replaces its label-anchored rows when, and only when,
 every identity of the table holds with it.
 
-Contract: ``cross_check(cells, seq, t) -> Agreement`` (cells updated in place).
+Contract: ``cross_check(cells, seq, t, ocr) -> Agreement`` (cells updated in place).
 """
 
 from __future__ import annotations
@@ -150,25 +150,28 @@ def _section_fixes(rows: dict[str, SeqRow], cells: dict[str, Cell], t: Template)
 SETTLED_CONFIDENCE = 0.9
 
 
-def _settle_pairing(cells: dict[str, Cell], keys: list[str], sr: SeqRow) -> list[str]:
+def _settle_pairing(cells: dict[str, Cell], keys: list[str], sr: SeqRow, ocr: bool) -> list[str]:
     """The structural reader was unsure which label a row's numbers belong to (``PAIRING_DOUBT``), and the
     whole table read by order and count, every identity holding, pairs them the same way: two readings
-    and the arithmetic agree, so that doubt is settled (any other doubt on the cell stays)."""
+    and the arithmetic agree, so that doubt is settled. The cell is cleared for review only where that was
+    its one doubt and its digits come from a text layer (on a scan both readers see the same OCR glyphs:
+    their agreement confirms the pairing, not the digits)."""
     out = []
     for k in keys:
         c = cells[k]
         if not (c.reason and PAIRING_DOUBT in c.reason) or c.candidates:
             continue
-        rest = "; ".join(p for p in c.reason.split("; ") if p != PAIRING_DOUBT)
+        rest = c.reason.replace(f"; {PAIRING_DOUBT}", "").replace(PAIRING_DOUBT, "").strip("; ")
         note = f"label pairing confirmed by the sequence reader ({sr.label}; every identity of the table holds)"
-        cells[k] = c.model_copy(update={"ambiguous": False, "review": False,
-                                        "confidence": max(c.confidence, SETTLED_CONFIDENCE),
+        sole = not rest and not ocr
+        cells[k] = c.model_copy(update={"ambiguous": not sole and c.ambiguous, "review": not sole and c.review,
+                                        "confidence": max(c.confidence, SETTLED_CONFIDENCE) if sole else c.confidence,
                                         "reason": f"{rest}; {note}" if rest else note})
         out.append(k)
     return out
 
 
-def cross_check(cells: dict[str, Cell], seq: SeqReading, t: Template) -> Agreement:
+def cross_check(cells: dict[str, Cell], seq: SeqReading, t: Template, ocr: bool = False) -> Agreement:
     out = Agreement()
     rows, decided, confirmed = _rows_to_compare(seq, cells, t)
     together = _section_fixes(rows, cells, t) - decided
@@ -182,7 +185,7 @@ def cross_check(cells: dict[str, Cell], seq: SeqReading, t: Template) -> Agreeme
         out.agreed += len(keys) - len(differ)
         if not differ:
             if row_key in confirmed:
-                out.confirmed.extend(_settle_pairing(cells, keys, sr))
+                out.confirmed.extend(_settle_pairing(cells, keys, sr, ocr))
             continue
         if row_key in decided:
             take, how = True, "the whole table read by order makes every identity hold, the structural one does not"

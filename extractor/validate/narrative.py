@@ -11,6 +11,7 @@ table cell speaks of (主动公开 totals) is ``unconfirmed``.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -116,9 +117,10 @@ def _sentences(lines: list[TextLine]) -> list[tuple[str, Provenance]]:
         starts.append((len(text), ln.prov))
         text += re.sub(r"\s+", "", t)
     out = []
+    positions = [pos for pos, _ in starts]
     for m in _SENTENCE.finditer(text):
-        prov = next((p for pos, p in reversed(starts) if pos <= m.start()), Provenance())
-        out.append((m.group(0), prov))
+        i = bisect.bisect_right(positions, m.start()) - 1  # the last line starting at or before it
+        out.append((m.group(0), starts[i][1] if i >= 0 else Provenance()))
     return out
 
 

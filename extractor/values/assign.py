@@ -34,6 +34,8 @@ class RowReading:
     # >1 only for a row with fewer numbers than columns: the ways its numbers go in order into its cells
     # (None: a cell left blank)
     placements: list[PlacedSplit] = field(default_factory=list)
+    # the row's numbers were re-joined against their print (``_rejoined``): no cell of it is ever confident
+    rejoined: bool = False
 
     @property
     def kind(self) -> str:
@@ -280,6 +282,14 @@ def _joined(keys: list[str], toks: list[ValueToken], conf: float, rule: RowRule)
     return RowReading(keys, cells, alts if len(alts) > 1 else [], raw, prov)
 
 
+REJOINED_REASON = ("{n} numbers for {k} columns do not fit the row's total as printed: read as a cell's digits "
+                   "printed apart beside a vanished blank, joined (the printed reading is the last candidate)")
+
+
+def _num(d: str) -> int | float:
+    return float(d) if "." in d else int(d)
+
+
 # A row read with as many numbers as columns may hide a cell printed in two pieces beside a blank that
 # vanished ("13 0 0 0 0 _ 1 3"); that many pieces are tried joined at most.
 MAX_REJOINED = 2
@@ -293,7 +303,9 @@ def _rejoined(keys: list[str], toks: list[ValueToken], conf: float, rule: RowRul
     alternative; validate/ decides among them by the table's identities. None when the row holds as
     read, has no identity, or no such reading fits."""
     digits = [t.text.strip() for t in toks]
-    if rule.kind == "none" or not all(d.isdigit() and _STANDALONE.match(d) for d in digits):
+    # only an apply row: its column identities check a joining too (a review row's group total is its only
+    # check, and a misprinted total would be "mended" by joining two of its cells)
+    if rule.kind != "sum_last" or not all(d.isdigit() and _STANDALONE.match(d) for d in digits):
         return None
     k, n = len(keys), len(digits)
     if n == k and rule.holds(tuple(int(d) for d in digits)):
@@ -314,15 +326,14 @@ def _rejoined(keys: list[str], toks: list[ValueToken], conf: float, rule: RowRul
     cells: dict[str, Cell] = {}
     for i, key in enumerate(keys):
         differs = len({a[i] for a in alts}) > 1
+        # never confident: the print says otherwise, and a misprinted total would be "mended" the same way
         cells[key] = Cell(
             value=best[i], raw=raw, source="split" if best[i] is not None else "blank", prov=toks[0].prov,
-            ambiguous=differs, review=differs,
-            confidence=SPLIT_AMBIGUOUS_CONFIDENCE if differs else min(conf, SPLIT_UNIQUE_CONFIDENCE),
-            candidates=[list(a) for a in alts[:10]] if differs else None,
-            reason=f"{n} numbers for {k} columns do not fit the row's total as printed: a cell's digits printed "
-                   f"apart beside a vanished blank, joined; {len(alts)} readings fit the row"
+            ambiguous=True, review=True, confidence=SPLIT_AMBIGUOUS_CONFIDENCE,
+            candidates=[list(a) for a in alts[:10]] + [[_num(d) for d in digits]],
+            reason=REJOINED_REASON.format(n=n, k=k) + f"; {len(alts)} readings fit the row"
                    + ("" if differs else ", all agree here"))
-    return RowReading(keys, cells, [], raw, toks[0].prov, placements=alts if len(alts) > 1 else [])
+    return RowReading(keys, cells, [], raw, toks[0].prov, placements=alts if len(alts) > 1 else [], rejoined=True)
 
 
 def _reshaped(keys: list[str], toks: list[ValueToken], conf: float, rule: RowRule) -> RowReading | None:

@@ -147,3 +147,11 @@ def test_kewei_2024_converter_markdown_is_read_whole() -> None:
     gold = json.loads((root / "gold/kewei2024_source.json").read_text(encoding="utf-8"))["cells"]
     rep = extract(root / "docs/kewei2024_source.md")
     assert [k for k, v in gold.items() if rep.cells[k].value != v] == []
+
+
+def test_a_digit_run_too_long_for_any_cell_is_no_number() -> None:
+    text = ["三、收到和处理政府信息公开申请情况", "一、本年新收政府信息公开申请数量 " + "9" * 5000 + " 1 0 0 0 0 1",
+            "四、政府信息公开行政复议、行政诉讼情况"]
+    assert "apply.new_received" not in read_sequence(text, T).rows
+    from extractor import extract
+    extract("\n".join(text), {"template": "2021"})  # no error (int() refuses 5000 digits)

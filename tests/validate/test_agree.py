@@ -102,3 +102,9 @@ def test_a_label_pairing_the_confirmed_order_reading_agrees_with_is_settled() ->
     settled = [k for k, c in rep.cells.items() if "pairing confirmed" in (c.reason or "")]
     assert len(settled) >= 7
     assert all(rep.cells[k].value == gold[k] and not rep.cells[k].review for k in settled)
+
+
+def test_a_settled_pairing_doubt_leaves_no_contradicting_reason() -> None:
+    rep = extract(ROOT / "corpora/converted/conv_markitdown_pdf/docs/real__szfgs2024.md")
+    settled = [c for c in rep.cells.values() if "pairing confirmed" in (c.reason or "")]
+    assert settled and not any("decided by order only" in (c.reason or "") for c in settled)

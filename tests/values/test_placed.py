@@ -112,9 +112,23 @@ def test_a_decimal_part_never_sits_inside_a_joined_cell() -> None:
 def test_a_total_printed_in_two_pieces_beside_a_vanished_blank_is_joined() -> None:
     # Word HTML via get_text("\n"): 13 0 0 0 0 [blank] 13, the last 13 printed as "1" / "3"
     rd = read_row(KEYS, toks("13", "0", "0", "0", "0", "1", "3"), 100.0, SUM_LAST)
-    assert rd.kind == "placed"
-    assert rd.cells[KEYS[-1]].value == 13 and not rd.cells[KEYS[-1]].review
-    assert rd.cells[KEYS[1]].review  # where the blank sits: for the table's identities to decide
+    assert rd.kind == "placed" and rd.rejoined
+    total = rd.cells[KEYS[-1]]
+    assert total.value == 13
+    # never confident (a misprinted total would be "mended" alike); the printed reading stays a candidate
+    assert total.review and total.candidates is not None and total.candidates[-1] == [13, 0, 0, 0, 0, 1, 3]
+    assert "joined" in (total.reason or "")
+
+
+def test_a_misprinted_review_total_is_not_mended_by_joining() -> None:
+    rep = extract("\n".join([
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "行政复议 行政诉讼 结果维持 结果纠正 其他结果 尚未审结 总计 未经复议直接起诉 复议后起诉",
+        "1 10 1 0 12 1 5 2 1 7 0 0 0 0 0",  # 1+5+2+1 = 9, printed 7
+    ]), {"template": "2021"})
+    total = rep.cells["review.suit_direct.total"]
+    assert total.value == 7 and total.review
+    assert any(c.id == "review.group_total.suit_direct" and c.status == "fail" for c in rep.checks)
 
 
 def test_a_row_that_holds_as_printed_is_read_as_printed() -> None:
