@@ -73,6 +73,44 @@ def check_streams(data: bytes, limit: int) -> None:
                                      f"max_inflated_bytes={limit}")
 
 
+def check_encrypted_streams(data: bytes, limit: int) -> None:
+    """``check_streams`` for a PDF under a security handler that opens with the empty password (an owner
+    password only, as many published reports have): its streams are RC4/AES ciphertext to the byte scan,
+    and pdfminer deciphers and inflates them whole. Every top-level stream object is parsed (not decoded),
+    deciphered, and measured in bounded chunks; streams inside object streams are measured as part of
+    their container. A file whose encryption cannot be opened is left to the reader (``encrypted``)."""
+    if b"/Encrypt" not in data:
+        return
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import PDFStream
+
+    try:
+        doc = PDFDocument(PDFParser(io.BytesIO(data)), password="", caching=False)
+    except Exception:  # noqa: BLE001 - the reader reports it (encrypted, corrupt) with its own code
+        return
+    if doc.decipher is None:
+        return
+    for xref in doc.xrefs:
+        for objid in list(xref.get_objids()):
+            try:
+                strmid, pos, genno = xref.get_pos(objid)
+                if strmid is not None:
+                    continue
+                obj = doc._getobj_parse(pos, objid)  # the object as written: a stream is not decoded
+            except Exception:  # noqa: BLE001 - an unparsable object is the reader's to report
+                continue
+            if not isinstance(obj, PDFStream) or obj.rawdata is None:
+                continue
+            try:
+                plain = doc.decipher(objid, genno, obj.rawdata, obj.attrs)
+            except Exception:  # noqa: BLE001
+                continue
+            if _inflated_size(plain, 0, limit) > limit:
+                raise LimitExceededError(f"an encrypted PDF stream (object {objid}) inflates past {limit} bytes; "
+                                         f"limit max_inflated_bytes={limit}")
+
+
 def _pdfium_pages(data: bytes) -> int | None:
     """The page count pdfium reads from the page tree's root (0.5 s for a 1,000,000-page tree, where
     pdfminer parses the whole /Kids array first: 23 s); None without pypdfium2 or when pdfium cannot open
@@ -271,6 +309,7 @@ def _read(pdf: Any, raw: RawInput, options: Options, **mode: bool) -> Document:
 def load(raw: RawInput, options: Options, *, ruled_only: bool = False, unruled_only: bool = False) -> Document:
     """``ruled_only`` / ``unruled_only`` switch one table reader off (for tests and comparisons)."""
     check_streams(raw.data, options.limits.max_inflated_bytes)
+    check_encrypted_streams(raw.data, options.limits.max_inflated_bytes)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pdfminer warns about odd fonts and encryption algorithms
         with _open(raw.data) as pdf:

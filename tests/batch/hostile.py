@@ -7,6 +7,7 @@ are refused by a limit before anything is inflated or decoded.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import struct
 import zipfile
@@ -164,6 +165,47 @@ def flate_bomb_pdf(inflated_mb: int = 512) -> bytes:
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
     ]
     return _pdf(objs)
+
+
+_PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
+
+
+def _rc4(key: bytes, data: bytes) -> bytes:
+    s = list(range(256))
+    j = 0
+    for i in range(256):
+        j = (j + s[i] + key[i % len(key)]) & 255
+        s[i], s[j] = s[j], s[i]
+    out = bytearray()
+    i = j = 0
+    for b in data:
+        i = (i + 1) & 255
+        j = (j + s[i]) & 255
+        s[i], s[j] = s[j], s[i]
+        out.append(b ^ s[(s[i] + s[j]) & 255])
+    return bytes(out)
+
+
+def encrypted_flate_bomb_pdf(inflated_mb: int = 512) -> bytes:
+    """``flate_bomb_pdf`` under the standard security handler (RC4, revision 2) with an empty user
+    password, as a report locked against editing is: the stream is ciphertext to a byte scan, and pdfminer
+    deciphers and inflates it whole."""
+    c = zlib.compressobj(9)
+    zero = b"0" * (1 << 20)
+    stream = b"".join(c.compress(zero) for _ in range(inflated_mb)) + c.flush()
+    file_id, p = b"0123456789abcdef", -4
+    o = _rc4(hashlib.md5(_PAD).digest()[:5], _PAD)  # noqa: S324 - the PDF standard's own key derivation
+    key = hashlib.md5(_PAD + o + (p & 0xFFFFFFFF).to_bytes(4, "little") + file_id).digest()[:5]  # noqa: S324
+    obj_key = hashlib.md5(key + (4).to_bytes(3, "little") + (0).to_bytes(2, "little")).digest()[:10]  # noqa: S324
+    enc = _rc4(obj_key, stream)
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(enc) + enc + b"\nendstream",
+        b"<< /Filter /Standard /V 1 /R 2 /P %d /O <%s> /U <%s> >>" % (p, o.hex().encode(), _rc4(key, _PAD).hex().encode()),
+    ]
+    return _pdf(objs, b"/Encrypt 5 0 R /ID [<%s> <%s>] " % (file_id.hex().encode(), file_id.hex().encode()))
 
 
 def span_bomb_html(rows: int = 10, cells: int = 13, span: int = 1000) -> bytes:

@@ -9,6 +9,7 @@ import pytest
 
 from extractor.matching.normalize import normalize_text
 from tests.batch.hostile import (
+    encrypted_flate_bomb_pdf,
     flate_bomb_pdf,
     long_line_text,
     many_pages_pdf,
@@ -25,6 +26,7 @@ CASES = {
     "span_docx": (lambda: span_bomb_docx(), "limit", "max_table_cells"),
     "million_pages_pdf": (lambda: many_pages_pdf(1_000_000), "limit", "max_pages"),
     "flate_bomb_pdf": (lambda: flate_bomb_pdf(512), "limit", "max_inflated_bytes"),
+    "encrypted_flate_bomb_pdf": (lambda: encrypted_flate_bomb_pdf(512), "limit", "max_inflated_bytes"),
     "long_line_text": (lambda: long_line_text(1_000_000), "limit", "max_line_chars"),
 }
 
