@@ -83,7 +83,11 @@ def _split_cell(cell: SourceCell) -> list[_Piece]:
     if len(parts) > 1 and all(parse_value(t).kind != "text" for t in parts):
         return [_Piece("value", t, cell) for t in parts]
     tail: list[str] = []
-    while len(parts) > 1 and parse_value(parts[-1]).kind == "number":
+    while len(parts) > 1 and (parse_value(parts[-1]).kind == "number"
+                              # a blank marker or a sign standing alone between numbers ("20 - 5 15") is a
+                              # value position, never the end of the label
+                              or (tail and parse_value(parts[-1]).kind == "blank" and len(parts) > 2
+                                  and parse_value(parts[-2]).kind == "number")):
         tail.insert(0, parts.pop())
     if tail:  # spaced numbers after the label; the first may be glued to it ("…申请数量0 0 0 0 0 00")
         label = "".join(parts)

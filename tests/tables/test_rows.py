@@ -69,3 +69,11 @@ def test_a_markdown_table_with_merged_columns_reads_rows_as_sequences() -> None:
     # the empty pipe cell says nothing (the table's columns are merged): where the blank sits is a guess
     assert rep.cells["apply.result.disclosed.natural_person"].review
     assert all(c.review for k, c in rep.cells.items() if k.startswith("apply.result.disclosed."))
+
+
+def test_a_lone_sign_between_numbers_is_no_part_of_the_label() -> None:
+    from extractor import extract
+    # "- 5" with a space (PDF text): the row has 4 value positions for 3 columns, never a 5|1|5 split
+    rep = extract("二、主动公开政府信息情况\n行政处罚 20 - 5 15\n", {"template": "2019"})
+    cells = [rep.cells[f"active.penalty.{c}"] for c in ("prev_items", "change", "decisions")]
+    assert cells[0].value == 20 and all(c.review for c in cells)
