@@ -50,6 +50,8 @@ class SourceCell(_Model):
     text: str
     prov: Provenance = Field(default_factory=Provenance)
     confidence: float = Field(1.0, description="reading confidence (OCR score; 1.0 for text layers)")
+    space_only: bool = Field(False, description="a line of text holding only white space: in text with one "
+                             "cell per line (HTML through get_text) a cell whose content was a space")
 
 
 class SourceRow(_Model):
@@ -104,6 +106,8 @@ class ValueToken(_Model):
     confidence: float = 1.0
     empty: bool = Field(False, description="an empty cell (a position with nothing in it)")
     glued: bool = Field(False, description="digits cut off the end of a label with no separator")
+    weak: bool = Field(False, description="an empty position told only by a line of white space (empty is "
+                       "true too): a blank cell when it makes the row exactly as long as its template row")
 
 
 class RowCandidate(_Model):

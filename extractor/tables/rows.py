@@ -112,6 +112,9 @@ def _candidate(labels: list[_Piece], values: list[_Piece], row: SourceRow, grid:
 
 
 def row_to_candidates(row: SourceRow, grid: bool = False) -> list[RowCandidate]:
+    if len(row.cells) == 1 and row.cells[0].space_only:  # a line of white space: a possible blank cell
+        tok = ValueToken(text="", prov=row.cells[0].prov, empty=True, weak=True)
+        return [RowCandidate(label="", values=[tok], prov=row.prov)]
     pieces = [p for c in row.cells for p in _split_cell(c)]
     out: list[RowCandidate] = []
     labels: list[_Piece] = []
@@ -135,28 +138,54 @@ def _single_value(c: RowCandidate) -> bool:
     return not c.label and len(c.values) == 1 and not c.values[0].empty
 
 
+def _weak_line(c: RowCandidate) -> bool:
+    return not c.label and len(c.values) == 1 and c.values[0].weak
+
+
+def _no_number_yet(c: RowCandidate) -> bool:
+    return all(v.weak for v in c.values)
+
+
+def _drop_weak(c: RowCandidate) -> RowCandidate:
+    """A row whose white-space lines are not between its numbers (no number came, or it is no run): as
+    before them."""
+    if not any(v.weak for v in c.values) or not _no_number_yet(c):
+        return c
+    return c.model_copy(update={"values": [v for v in c.values if not v.weak]})
+
+
 _FRACTION = re.compile(r"^\.\d+$")
 
 
 def join_value_runs(cands: list[RowCandidate]) -> list[RowCandidate]:
     """Text with one cell per line and nothing between rows (``get_text("\\n")`` of an HTML table): a label
-    line followed by lines of one number each is one row."""
+    line followed by lines of one number each is one row. A line of white space inside that run (a cell
+    whose content was a space) joins it as a *weak* empty position: values/assign.py counts it as a blank
+    only where it makes the row exactly as long as its template row; anywhere else it says nothing."""
     out: list[RowCandidate] = []
     open_run = False
     for c in cands:
+        if _weak_line(c):
+            if out and (open_run or (out[-1].label and _no_number_yet(out[-1]))):
+                out[-1] = out[-1].model_copy(update={"values": out[-1].values + c.values})
+            continue
         if open_run and _FRACTION.match(c.label) and not c.values and out[-1].values \
-                and "." not in out[-1].values[-1].text:
+                and not out[-1].values[-1].empty and "." not in out[-1].values[-1].text:
             # the decimal part of the last number, in a span of its own ("94" / ".79")
             last = out[-1].values[-1]
             out[-1] = out[-1].model_copy(update={
                 "values": out[-1].values[:-1] + [last.model_copy(update={"text": last.text.strip() + c.label})]})
             continue
-        if _single_value(c) and out and (open_run or (out[-1].label and not out[-1].values)):
+        if _single_value(c) and out and (open_run or (out[-1].label and _no_number_yet(out[-1]))):
             out[-1] = out[-1].model_copy(update={"values": out[-1].values + c.values})
             open_run = True
             continue
+        if out:
+            out[-1] = _drop_weak(out[-1])
         out.append(c)
         open_run = False
+    if out:
+        out[-1] = _drop_weak(out[-1])
     return out
 
 

@@ -104,6 +104,9 @@ def lines_to_rows(lines: list[TextLine]) -> list[SourceRow]:
         if _is_blank(text) and "\t" not in text:
             flush()
             last_was_cell = False
+            if text:  # white space, not an empty line: maybe a cell holding a space (tables/rows.py decides)
+                rows.append(SourceRow(cells=[SourceCell(text="", prov=Provenance(line=ln), space_only=True)],
+                                      prov=Provenance(line=ln)))
             continue
         if i in pipe_table:
             flush()

@@ -354,10 +354,25 @@ def _reshaped(keys: list[str], toks: list[ValueToken], conf: float, rule: RowRul
     return _rejoined(keys, toks, conf, rule) if len(toks) == k else None
 
 
+WEAK_BLANK_REASON = "blank: the cell is a line of white space in the text, which makes the row exactly as long as its template row"
+
+
+def _weighed(tokens: list[ValueToken], k: int) -> list[ValueToken]:
+    """Lines of white space among a row's numbers (tables/rows.py ``weak`` tokens) are its blank cells only
+    when, with them, the row has exactly ``k`` positions; otherwise they say nothing and are dropped."""
+    if not any(t.weak for t in tokens):
+        return tokens
+    strong = [t for t in tokens if not t.weak]
+    if len(tokens) == k and strong and not any(t.glued for t in strong):
+        return tokens
+    return strong
+
+
 def read_row(keys: list[str], tokens: list[ValueToken], label_score: float,
              rule: RowRule = NO_RULE) -> RowReading:
     k = len(keys)
     conf_label = max(0.0, min(1.0, label_score / 100.0))
+    tokens = _weighed(tokens, k)
     filled_all = [t for t in tokens if not t.empty]
     if len(filled_all) > k and not any(t.glued for t in filled_all):
         joined = _joined(keys, filled_all, conf_label, rule) or _rejoined(keys, filled_all, conf_label, rule)
@@ -374,6 +389,8 @@ def read_row(keys: list[str], tokens: list[ValueToken], label_score: float,
     for i, key in enumerate(keys):
         if i < len(toks):
             cells[key] = _read(key, toks[i], conf_label * toks[i].confidence)
+            if toks[i].weak:
+                cells[key] = cells[key].model_copy(update={"reason": WEAK_BLANK_REASON})
             if note:
                 cells[key] = cells[key].model_copy(update={"review": True, "reason": note})
         else:

@@ -134,3 +134,37 @@ def test_a_misprinted_review_total_is_not_mended_by_joining() -> None:
 def test_a_row_that_holds_as_printed_is_read_as_printed() -> None:
     rd = read_row(KEYS, toks("13", "0", "0", "0", "0", "0", "13"), 100.0, SUM_LAST)
     assert [c.value for c in rd.cells.values()] == [13, 0, 0, 0, 0, 0, 13] and rd.kind != "placed"
+
+
+def _cells_per_line(label: str, cells: list[str]) -> str:
+    """A row as BeautifulSoup's get_text("\\n") writes a table with no white space between its tags: each
+    cell on a line, an empty cell gone, a cell holding a space as a line of white space."""
+    return "\n".join([label, *cells]) + "\n"
+
+
+def test_lines_of_white_space_among_a_rows_numbers_are_its_blank_cells_when_they_fill_the_row() -> None:
+    text = "三、收到和处理政府信息公开申请情况\n" + _cells_per_line(
+        "一、本年新收政府信息公开申请数量", ["26", " ", " ", " ", " ", " ", "26"])
+    rep = extract(text, {"template": "2021"})
+    got = [rep.cells[k] for k in KEYS]
+    assert [c.value for c in got] == [26, None, None, None, None, None, 26]
+    # each position is printed: nothing is placed by a guess (the one-row table's balance fails, that is all)
+    assert not any(c.ambiguous or "placement" in (c.reason or "") for c in got)
+    assert got[1].source == "blank" and "white space" in (got[1].reason or "")
+
+
+def test_lines_of_white_space_that_do_not_fill_the_row_say_nothing() -> None:
+    # pretty-printed HTML: indentation between the tags gives white-space lines that are no cells
+    text = "三、收到和处理政府信息公开申请情况\n" + _cells_per_line(
+        "一、本年新收政府信息公开申请数量", ["  ", "26", "  ", "  ", "  ", "  ", "  ", "  ", "26", "  "])
+    rep = extract(text, {"template": "2021"})
+    first = rep.cells[KEYS[0]]
+    assert first.value == 26 and first.review and first.ambiguous  # read as a short row: where 26 sits is a guess
+    assert rep.cells[KEYS[-1]].value == 26
+
+
+def test_white_space_lines_never_take_a_number_out_of_its_place() -> None:
+    # seven numbers and a white-space line: the numbers alone fill the row, the line is no cell
+    rd = read_row(KEYS, [ValueToken(text=t, empty=not t.strip(), weak=not t.strip())
+                         for t in ("1", "2", " ", "0", "0", "0", "0", "3")], 100.0, SUM_LAST)
+    assert [rd.cells[k].value for k in KEYS] == [1, 2, 0, 0, 0, 0, 3]
