@@ -83,6 +83,14 @@ def _pipe_tables(lines: list[TextLine]) -> dict[int, int]:
     return out
 
 
+def _space_row(text: str, line: int) -> list[SourceRow]:
+    """A line of white space (not an empty line): maybe a cell holding a space; tables/rows.py decides."""
+    if not text:
+        return []
+    return [SourceRow(cells=[SourceCell(text="", prov=Provenance(line=line), space_only=True)],
+                      prov=Provenance(line=line))]
+
+
 def lines_to_rows(lines: list[TextLine]) -> list[SourceRow]:
     rows: list[SourceRow] = []
     block: list[SourceCell] | None = None  # cells of the current cell-per-line row
@@ -104,9 +112,7 @@ def lines_to_rows(lines: list[TextLine]) -> list[SourceRow]:
         if _is_blank(text) and "\t" not in text:
             flush()
             last_was_cell = False
-            if text:  # white space, not an empty line: maybe a cell holding a space (tables/rows.py decides)
-                rows.append(SourceRow(cells=[SourceCell(text="", prov=Provenance(line=ln), space_only=True)],
-                                      prov=Provenance(line=ln)))
+            rows.extend(_space_row(text, ln))
             continue
         if i in pipe_table:
             flush()
