@@ -27,7 +27,7 @@ from .records import Outcome, failed
 from .supervisor import Job, Supervisor
 
 if TYPE_CHECKING:
-    from .runner import Run
+    from .run import Run
 
 BATCH_SIZE = 4
 LOCAL_OBJECT_STORE_BYTES = 256 * 1024 * 1024

@@ -19,9 +19,9 @@ from ..datamodel import Cell, Check, Number, Provenance
 from ..templates import Identity, Template
 from ..values.assign import SPLIT_UNIQUE_CONFIDENCE, PlacedSplit, RowReading
 from ..values.glue import Split
+from .arith import close, holds
 from .joint import consistent_splits
 
-TOL = 1e-6
 # Cells below this confidence are flagged for a person to check. Label scores of true rows are ≥ 86 on the
 # seeds and real PDFs, so a read cell of a well-matched row stays above it; ambiguous splits (0.3) do not.
 # Chosen by the benchmark run of 2026-11-25 (benchmarks/RESULTS.md, Calibration; corpora/bench + corpora/real,
@@ -79,7 +79,7 @@ def evaluate(ident: Identity, cells: dict[str, Cell], t: Template) -> Check:
         status = "skipped"
         note = "blank or missing: " + ", ".join((lm + rm)[:6])
     else:
-        status = "pass" if abs(lhs - rhs) <= TOL else "fail"
+        status = "pass" if close(lhs, rhs) else "fail"
     if isinstance(lhs, float):
         lhs = round(lhs, 6)
     if isinstance(rhs, float):
@@ -93,13 +93,7 @@ def check_identities(cells: dict[str, Cell], t: Template) -> list[Check]:
 
 
 def _passing_fast(values: dict[str, Number | None], identities: Iterable[Identity]) -> int:
-    n = 0
-    for ident in identities:
-        lv = [values.get(k) for k in ident.lhs]
-        rv = [values.get(k) for k in ident.rhs]
-        if None not in lv and None not in rv and abs(sum(lv) - sum(rv)) <= TOL:  # type: ignore[arg-type]
-            n += 1
-    return n
+    return sum(1 for ident in identities if holds(ident, values))
 
 
 def _components(amb: list[RowReading], identities: Iterable[Identity]) -> list[tuple[list[int], list[Identity]]]:
@@ -299,7 +293,7 @@ def _holds_with_blanks_as_zero(c: Check, cells: dict[str, Cell]) -> bool:
     wrong column, a year read as a count) and no cell of the check is confident."""
     def side(keys: list[str]) -> Number:
         return sum((cells[k].value or 0) if k in cells else 0 for k in keys)
-    return abs(side(c.lhs_keys) - side(c.rhs_keys)) <= TOL
+    return close(side(c.lhs_keys), side(c.rhs_keys))
 
 
 def _check_outcomes(cells: dict[str, Cell], checks: list[Check]) -> tuple[dict[str, list[str]], dict[str, int]]:

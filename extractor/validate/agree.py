@@ -28,7 +28,8 @@ from ..datamodel import Cell, Number
 from ..matching.align import PAIRING_DOUBT
 from ..matching.sequence import SeqReading, SeqRow
 from ..templates import Identity, Template
-from . import TOL, evaluate
+from . import evaluate
+from .arith import close
 
 # Cells the two readers read differently keep at most this confidence (below REVIEW_CONFIDENCE).
 DISAGREE_CONFIDENCE = 0.5
@@ -73,7 +74,7 @@ def _fit(keys: list[str], values: dict[str, Number | None], cells: dict[str, Cel
         elif all(k in trial and trial[k].source != "missing" for k in (*c.lhs_keys, *c.rhs_keys)):
             lhs = sum(trial[k].value or 0 for k in c.lhs_keys)
             rhs = sum(trial[k].value or 0 for k in c.rhs_keys)
-            if abs(lhs - rhs) > TOL:
+            if not close(lhs, rhs):
                 fails += 1
             else:
                 passes += 1

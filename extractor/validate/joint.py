@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from ..datamodel import Number
 from ..templates import Identity
 from ..values.glue import Split
-
-TOL = 1e-6
+from .arith import TOL
 
 
 @dataclass

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from ..datamodel import Cell, Number
 from ..templates import Identity, Template
+from .arith import holds, solve
 
-TOL = 1e-6
 # Digits PP-OCR mistakes for one another on 150–200 dpi scans (and the letters that stand for digits).
 CONFUSABLE: dict[str, str] = {
     "0": "689", "1": "74", "2": "7", "3": "85", "4": "19", "5": "63", "6": "8503", "7": "12",
@@ -34,25 +34,6 @@ def _involving(t: Template) -> dict[str, list[Identity]]:
     return out
 
 
-def _solve(ident: Identity, key: str, values: dict[str, Number | None]) -> Number | None:
-    """The value of ``key`` that makes ``ident`` hold, when every other operand is known."""
-    lhs = [values.get(k) for k in ident.lhs if k != key]
-    rhs = [values.get(k) for k in ident.rhs if k != key]
-    if None in lhs or None in rhs:
-        return None
-    on_left = key in ident.lhs
-    v = (sum(rhs) - sum(lhs)) if on_left else (sum(lhs) - sum(rhs))  # type: ignore[arg-type]
-    return int(v) if float(v).is_integer() else v
-
-
-def _holds(ident: Identity, values: dict[str, Number | None]) -> bool | None:
-    lv = [values.get(k) for k in ident.lhs]
-    rv = [values.get(k) for k in ident.rhs]
-    if None in lv or None in rv:
-        return None
-    return abs(sum(lv) - sum(rv)) <= TOL  # type: ignore[arg-type]
-
-
 def _open(c: Cell, in_failing: bool) -> bool:
     """A cell the identities may fill: no reading, or a reading under a seal (OCR confidence halved) that
     takes part in an identity that fails."""
@@ -66,7 +47,7 @@ def infer_hidden(cells: dict[str, Cell], t: Template) -> list[str]:
     them; returns the keys changed."""
     inv = _involving(t)
     known = {k: c.value for k, c in cells.items()}
-    failing = {k for i in t.identities if _holds(i, known) is False for k in (*i.lhs, *i.rhs)}
+    failing = {k for i in t.identities if holds(i, known) is False for k in (*i.lhs, *i.rhs)}
     soft = {k for k, c in cells.items() if k in inv and _open(c, k in failing)}
     values = {k: (None if k in soft else c.value) for k, c in cells.items()}
     solved: dict[str, tuple[Number, list[str]]] = {}
@@ -74,7 +55,7 @@ def infer_hidden(cells: dict[str, Cell], t: Template) -> list[str]:
     while changed:
         changed = False
         for key in sorted(soft - set(solved)):
-            sols = {i.id: _solve(i, key, values) for i in inv[key]}
+            sols = {i.id: solve(i, key, values) for i in inv[key]}
             found = {v for v in sols.values() if v is not None}
             if len(found) != 1:
                 continue
@@ -126,7 +107,7 @@ def repair_confusions(cells: dict[str, Cell], t: Template) -> list[str]:
     identity of the table hold; returns the keys repaired."""
     inv = _involving(t)
     values = {k: c.value for k, c in cells.items()}
-    failing = [i for i in t.identities if _holds(i, values) is False]
+    failing = [i for i in t.identities if holds(i, values) is False]
     if not failing:
         return []
     keys = {k for i in failing for k in (*i.lhs, *i.rhs)}
@@ -135,7 +116,7 @@ def repair_confusions(cells: dict[str, Cell], t: Template) -> list[str]:
         c = cells.get(key)
         if c is None or c.value is None or c.source not in ("read", "split") or not isinstance(c.value, int):
             continue
-        sols = {_solve(i, key, values) for i in failing if key in (*i.lhs, *i.rhs)}
+        sols = {solve(i, key, values) for i in failing if key in (*i.lhs, *i.rhs)}
         if len(sols) != 1:
             continue
         v = sols.pop()
@@ -143,8 +124,8 @@ def repair_confusions(cells: dict[str, Cell], t: Template) -> list[str]:
         if v is None or v < 0 or not (under_seal or is_confusion(str(abs(c.value)), v)):
             continue
         trial = {**values, key: v}
-        if all(_holds(i, trial) is not False for i in t.identities):
-            fixes.append((key, v, [i.id for i in inv[key] if _holds(i, trial)]))
+        if all(holds(i, trial) is not False for i in t.identities):
+            fixes.append((key, v, [i.id for i in inv[key] if holds(i, trial)]))
     if len(fixes) != 1:  # none, or several single-cell fixes: the identities cannot tell which
         return []
     key, v, support = fixes[0]
