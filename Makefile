@@ -34,6 +34,7 @@ test: install sysdeps
 lint: install
 	$(VENV)/bin/ruff check extractor benchmarks tests
 	$(VENV)/bin/mypy extractor
+	$(VENV)/bin/lint-imports --no-cache
 
 ## schema: regenerate the published JSON Schema of the Report
 schema: install

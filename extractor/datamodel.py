@@ -96,6 +96,8 @@ class Document(_Model):
     needs_ocr: bool = False
     ocr_engine: str | None = None
     warnings: list[str] = Field(default_factory=list)
+    embedded: Document | None = Field(None, description="HTML held in the page's script strings (a report kept "
+                                      "as a JavaScript/JSON string), read too: the page text followed by theirs")
 
 
 class ValueToken(_Model):

@@ -10,7 +10,7 @@ from typing import Any
 from . import ingest, metadata, tables, textlayer
 from .datamodel import Cell, Document, Report
 from .matching.align import align, merge_fragments
-from .matching.detect import detect_template
+from .matching.detect import detect_template, select_statistics_tables
 from .matching.matcher import LabelMatcher
 from .matching.normalize import normalize_text, squash
 from .matching.sequence import read_sequence
@@ -123,6 +123,7 @@ def _second_reading(doc: Document, cells: dict[str, Cell], t: Template, assigned
 def build_report(doc: Document, opts: Options | None = None) -> Report:
     opts = opts or Options()
     t0 = time.perf_counter()
+    doc = select_statistics_tables(doc)
     report = Report(source=doc.name, format=doc.format, pages=doc.pages, warnings=list(doc.warnings),
                     ocr_engine=doc.ocr_engine)
     if doc.needs_ocr:

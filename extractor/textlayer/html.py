@@ -20,18 +20,13 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 from ..datamodel import Document, Provenance, SourceCell, SourceRow, SourceTable, TextLine
 from ..errors import CorruptDocumentError, ExtractorError, LimitExceededError
 from ..ingest import RawInput, check_lines
-from ..options import Options
+from ..options import Limits, Options
 
-# A "table" whose widest row has fewer cells with text than this is a frame around text.
-MIN_GRID_COLS = 2
-# Column labels shorter than this (其他, 总计) are too common to mark a table as a statistics table.
-MIN_LABEL_CHARS = 4
 # How far into the bytes a charset declaration is looked for (the HTML standard's prescan uses 1024;
 # scraped pages often carry long comments or scripts before <meta>).
 CHARSET_SCAN_BYTES = 4096
@@ -184,36 +179,6 @@ def expand_grid(table: Any, max_cells: int | None = None) -> list[list[str]]:
     return grid
 
 
-@cache
-def _template_labels() -> tuple[str, ...]:
-    """Normalised template labels that mark a statistics table: row labels (规章 too), column and review
-    headers of MIN_LABEL_CHARS or more; short column words (其他, 总计) occur in any table."""
-    from ..matching.normalize import normalize_label
-    from ..templates import all_templates
-
-    rows: set[str] = set()
-    heads: set[str] = set()
-    for t in all_templates():
-        rows.update(normalize_label(lab) for r in t.rows for lab in r.labels)
-        heads.update(normalize_label(lab) for cols in t.column_labels.values() for labs in cols.values() for lab in labs)
-        heads.update(normalize_label(lab) for lab in t.review_header_labels)
-    common = {h for h in heads if len(h) < MIN_LABEL_CHARS}
-    keep = {r for r in rows if len(r) >= 2 and r not in common} | (heads - common)
-    return tuple(sorted(keep))
-
-
-def mentions_template(text: str) -> bool:
-    from ..matching.normalize import normalize_text
-
-    norm = normalize_text(text)
-    return any(lab in norm for lab in _template_labels())
-
-
-def _is_data_table(grid: list[list[str]]) -> bool:
-    width = max((sum(1 for t in row if t) for row in grid), default=0)
-    return width >= MIN_GRID_COLS and mentions_template("".join("".join(r) for r in grid))
-
-
 def _source_table(grid: list[list[str]], index: int) -> SourceTable:
     rows = [
         SourceRow(cells=[SourceCell(text=t, prov=Provenance(table=index, row=r, col=c)) for c, t in enumerate(row)],
@@ -268,7 +233,7 @@ class _Reader:
                                          f"max_table_cells={self.max_cells}")
         grid = expand_grid(el)
         self.lines.extend("\t".join(row) for row in grid if any(row))
-        if _is_data_table(grid):
+        if any(any(row) for row in grid):  # which grids are statistics tables is for tables/select.py
             self.tables.append(_source_table(grid, len(self.tables)))
 
 
@@ -330,15 +295,20 @@ def _load(raw: RawInput, options: Options) -> Document:
     _drop_chrome(root)
     limits = options.limits
     reader = _read(root, limits.max_table_cells)
-    if not reader.tables and scripts_html.strip():
+    doc = _document(raw, reader.lines, reader.tables, title, limits)
+    if scripts_html.strip():  # the page's HTML kept in script strings: the page text, then the scripts'
         inner = _read(_parse(scripts_html), limits.max_table_cells)
-        reader.lines.extend(inner.lines)
-        reader.tables = inner.tables
-    if title.strip() and not any("报告" in ln for ln in reader.lines[:12]):
-        reader.lines.insert(0, title.strip())
-    check_lines(reader.lines, limits)
-    lines = [TextLine(text=t, prov=Provenance(line=i + 1)) for i, t in enumerate(reader.lines)]
-    return Document(name=raw.name, format="html", lines=lines, tables=reader.tables, warnings=list(raw.warnings))
+        doc.embedded = _document(raw, reader.lines + inner.lines, inner.tables, title, limits)
+    return doc
 
 
-__all__ = ["cell_text", "declared_charset", "decode_html", "expand_grid", "grid_cells", "load", "mentions_template"]
+def _document(raw: RawInput, text_lines: list[str], tables: list[SourceTable], title: str, limits: Limits) -> Document:
+    text_lines = list(text_lines)
+    if title.strip() and not any("报告" in ln for ln in text_lines[:12]):
+        text_lines.insert(0, title.strip())
+    check_lines(text_lines, limits)
+    lines = [TextLine(text=t, prov=Provenance(line=i + 1)) for i, t in enumerate(text_lines)]
+    return Document(name=raw.name, format="html", lines=lines, tables=tables, warnings=list(raw.warnings))
+
+
+__all__ = ["cell_text", "declared_charset", "decode_html", "expand_grid", "grid_cells", "load"]

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from extractor import extract, ingest
+from extractor.matching.detect import select_statistics_tables
 from extractor.options import Limits, Options
 from extractor.textlayer import html as html_reader
 from tests.conftest import load_gold
@@ -107,8 +108,23 @@ def test_tables_without_template_labels_are_text() -> None:
     page = "<html><body><table><tr><td>访问量</td><td>123</td><td>456</td></tr></table>" \
            "<table><tr><td>规章</td><td>1</td><td>2</td><td>3</td></tr></table></body></html>"
     doc = _doc(page)
-    assert len(doc.tables) == 1 and doc.tables[0].rows[0].cells[0].text == "规章"
-    assert "访问量\t123\t456" in [ln.text for ln in doc.lines]
+    assert len(doc.tables) == 2  # the reader reads every grid; which are statistics tables is decided later
+    chosen = select_statistics_tables(doc)
+    assert len(chosen.tables) == 1 and chosen.tables[0].rows[0].cells[0].text == "规章"
+    assert "访问量\t123\t456" in [ln.text for ln in chosen.lines]
+
+
+def test_a_page_showing_its_tables_is_not_read_twice_from_its_scripts() -> None:
+    page = to_html(GOLD)
+    tables = "".join(re.findall(r"<table.*?</table>", page, re.S))
+    html = page.replace("</body>", f"<script>var content = {json.dumps(tables)};</script></body>")
+    doc = _doc(html)
+    assert doc.embedded is not None  # read, and left aside: the page itself shows the tables
+    chosen = select_statistics_tables(doc)
+    assert chosen.embedded is None and len(chosen.tables) == 3
+    assert len(chosen.lines) < len(doc.embedded.lines)
+    rep = extract(html)
+    assert _wrong(GOLD, rep) == [] and sum(r.key == "apply.new_received" for r in rep.rows) == 1
 
 
 def test_tables_inside_javascript_strings() -> None:
