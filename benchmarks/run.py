@@ -790,7 +790,7 @@ def _unflattened_rows(res: dict[str, Any]) -> list[str]:
     if not res.get("unflattened"):
         return []
     out = ["Photographed pages read as they are (`EXTRACTOR_RECTIFY=0`) against flattened first (the default: "
-           "the sheet's outline found and warped to a rectangle before OCR, `extractor.textlayer.rectify`):", "",
+           "the sheet's outline found and warped to a rectangle before OCR, `extractor.pageimage.rectify`):", "",
            "| format | docs | flattened: cell accuracy | as photographed: cell accuracy | flattened s | as photographed s |",
            "|---|---|---|---|---|---|"]
     for form, u in res["unflattened"].items():

@@ -15,9 +15,11 @@ Stage contracts:
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_right
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 SCHEMA_VERSION = "1.0"
 
@@ -84,6 +86,110 @@ class Word(_Model):
     angle: float | None = Field(None, description="text line angle in degrees (OCR), for deskewing")
 
 
+class PageFrame(_Model):
+    """A page image's upright frame (its text lines and rules level): image pixel p -> rot(-angle)·p + shift;
+    ``width``/``height`` of the turned image."""
+
+    angle: float
+    tx: float
+    ty: float
+    width: int
+    height: int
+
+    @classmethod
+    def of(cls, shape: tuple[int, ...], angle: float) -> PageFrame:
+        h, w = shape[:2]
+        c, s = math.cos(math.radians(-angle)), math.sin(math.radians(-angle))
+        xs = [x * c - y * s for x, y in ((0, 0), (w, 0), (0, h), (w, h))]
+        ys = [x * s + y * c for x, y in ((0, 0), (w, 0), (0, h), (w, h))]
+        return cls(angle=angle, tx=-min(xs), ty=-min(ys), width=math.ceil(max(xs) - min(xs)),
+                   height=math.ceil(max(ys) - min(ys)))
+
+    def fwd(self, x: float, y: float) -> tuple[float, float]:
+        c, s = math.cos(math.radians(-self.angle)), math.sin(math.radians(-self.angle))
+        return x * c - y * s + self.tx, x * s + y * c + self.ty
+
+    def back(self, x: float, y: float) -> tuple[float, float]:
+        c, s = math.cos(math.radians(self.angle)), math.sin(math.radians(self.angle))
+        x, y = x - self.tx, y - self.ty
+        return x * c - y * s, x * s + y * c
+
+
+class PageGrid(_Model):
+    """A ruled table found in a page image, in its upright frame (pixels): band (``ys``) and column (``xs``)
+    boundaries, the merged cells as (r0, r1, c0, c1) spans of elementary cells (end exclusive), and which
+    merged cell owns each elementary (band, column)."""
+
+    ys: list[float]
+    xs: list[float]
+    cells: list[tuple[int, int, int, int]]
+    owner: list[list[int]]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.ys) - 1, len(self.xs) - 1
+
+    def locate(self, x: float, y: float) -> int | None:
+        """The merged cell holding an upright-frame point, or None outside the grid."""
+        if not (self.xs[0] <= x <= self.xs[-1] and self.ys[0] <= y <= self.ys[-1]):
+            return None
+        i = min(bisect_right(self.ys, y) - 1, len(self.ys) - 2)
+        j = min(bisect_right(self.xs, x) - 1, len(self.xs) - 2)
+        return self.owner[i][j]
+
+
+class SealCover(_Model):
+    """Where a red seal lies on a page: the ``block``-pixel blocks of the page image holding seal ink, and
+    how far (``reach`` blocks) around them an empty cell counts as covered."""
+
+    block: int
+    reach: int
+    factor: float = Field(description="page units per image pixel")
+    blocks: list[tuple[int, int]] = Field(description="(row, column) of every block with seal ink")
+    _set: frozenset[tuple[int, int]] | None = PrivateAttr(None)
+
+    def hidden(self, x: float, y: float) -> bool:
+        """Whether a page point (page units) lies under the seal or within ``reach`` blocks of its ink."""
+        if self._set is None:
+            self._set = frozenset(self.blocks)
+        i, j = int(y / self.factor) // self.block, int(x / self.factor) // self.block
+        r = self.reach
+        return any((a, b) in self._set for a in range(i - r, i + r + 1) for b in range(j - r, j + r + 1))
+
+
+class ScanPage(_Model):
+    """What the scan reader found on one page image besides reading it: the words in the (flattened)
+    page's units, the ruled grids and the frame they were found in, the seal, and the homography back into
+    the photo when the page was a photographed sheet. Table recovery turns these into tables."""
+
+    page: int
+    factor: float = Field(description="page units per image pixel (72/dpi for PDF pages, 1 for images)")
+    words: list[Word] = Field(default_factory=list)
+    frame: PageFrame | None = Field(None, description="None: no grid was looked for (no words, no OpenCV)")
+    grids: list[PageGrid] = Field(default_factory=list)
+    seal: SealCover | None = None
+    to_photo: list[float] | None = Field(None, description="3 x 3 homography, row major: flat page pixels "
+                                         "-> photo pixels")
+    photo_size: tuple[int, int] | None = None
+
+    def box_to_photo(self, box: BBox) -> BBox:
+        """A box on the flat page (page units) as the upright box around its four corners in the photo,
+        clipped to the photo; the box itself when the page was not warped."""
+        if self.to_photo is None or self.photo_size is None:
+            return box
+        h = self.to_photo
+        f = self.factor
+        x0, y0, x1, y1 = (v / f for v in box)
+        pts = []
+        for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1)):
+            d = h[6] * x + h[7] * y + h[8]
+            pts.append(((h[0] * x + h[1] * y + h[2]) / d, (h[3] * x + h[4] * y + h[5]) / d))
+        w, ht = self.photo_size
+        xs = [min(max(p[0], 0.0), w) for p in pts]
+        ys = [min(max(p[1], 0.0), ht) for p in pts]
+        return (min(xs) * f, min(ys) * f, max(xs) * f, max(ys) * f)
+
+
 class Document(_Model):
     """What a format backend hands to table recovery."""
 
@@ -96,6 +202,8 @@ class Document(_Model):
     needs_ocr: bool = False
     ocr_engine: str | None = None
     warnings: list[str] = Field(default_factory=list)
+    scan_pages: list[ScanPage] = Field(default_factory=list, description="page images as the scan reader "
+                                       "found them (words, ruled grids, seal): tables/ makes their tables")
     embedded: Document | None = Field(None, description="HTML held in the page's script strings (a report kept "
                                       "as a JavaScript/JSON string), read too: the page text followed by theirs")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from ..datamodel import Document, RowCandidate
 from .rows import rows_to_candidates
 from .run_on import split_run_on
+from .scan_layout import lay_out_scan
 from .text_grammar import lines_to_rows
 
 
@@ -19,4 +20,4 @@ def recover(doc: Document) -> list[RowCandidate]:
     return rows_to_candidates(lines_to_rows(split_run_on(doc.lines)))
 
 
-__all__ = ["recover"]
+__all__ = ["lay_out_scan", "recover"]

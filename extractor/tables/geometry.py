@@ -14,12 +14,9 @@ from dataclasses import dataclass, field
 from statistics import median
 
 from ..datamodel import Provenance, SourceCell, SourceRow, Word
+from ..pageimage.rules import skew_angle
 from ..values.parse import parse_value
 
-# Boxes at least this many times wider than tall give a reliable text-line angle.
-ANGLE_MIN_ASPECT = 3.0
-# Skews beyond this are not scans of upright pages (photos at an angle need a perspective fix instead).
-MAX_SKEW_DEG = 10.0
 # A word joins a line when its centre lies within this share of the median box height of the line centre.
 # Rows of the template tables are ≥ 1.1 box heights apart at 150–300 dpi (bench scans), text lines of one
 # row are never more than 0.3 apart after deskewing.
@@ -68,21 +65,6 @@ class _Line:
     @property
     def cy(self) -> float:
         return sum(b.cy for b in self.boxes) / len(self.boxes)
-
-
-def skew_angle(words: list[Word]) -> float:
-    """Median angle (degrees) of the long text boxes; 0 when there are none."""
-    angles = []
-    for w in words:
-        if w.angle is None or w.prov.bbox is None:
-            continue
-        x0, y0, x1, y1 = w.prov.bbox
-        if (x1 - x0) >= ANGLE_MIN_ASPECT * max(1.0, (y1 - y0) - abs(math.tan(math.radians(w.angle))) * (x1 - x0)):
-            angles.append(w.angle)
-    if not angles:
-        return 0.0
-    a = median(angles)
-    return a if abs(a) <= MAX_SKEW_DEG else 0.0
 
 
 def _deskewed(words: list[Word], angle: float) -> list[_Box]:

@@ -1,187 +1,40 @@
-"""Ruled tables on page images: the ruling lines give the cells, OCR words are put in them.
+"""Ruled tables on page images: OCR words put into the cells of the grids the page's rules make.
 
-Contract: ``ruled_page(image, words, page, factor, hidden) -> RuledPage``. ``image`` is the page as RGB
-(after ``scan.drop_seal_ink`` when the page has a seal); ``words`` are the page's OCR words in page units
-(``factor`` page units per image pixel: 72/dpi for PDF pages, 1 for images). The result holds one
-``SourceRow`` list per table grid found, in reading order, the words outside every grid (title, prose: they
-go on to ``geometry.words_to_rows``) and the share of the page's numbers that lie inside a grid, which
-decides whether the page is read by its grid at all (``RuledPage.usable``).
+Contract: ``ruled_page(grids, frame, words, page, factor, hidden) -> RuledPage``. ``grids`` and ``frame``
+are what ``pageimage.rules.find_grids`` found in the page image; ``words`` are the page's OCR words in page
+units (``factor`` page units per image pixel: 72/dpi for PDF pages, 1 for images). The result holds one
+``SourceRow`` list per grid, in reading order, the words outside every grid (title, prose: they go on to
+``geometry.words_to_rows``) and the share of the page's numbers that lie inside a grid, which decides
+whether the page is read by its grids at all (``RuledPage.usable``).
 
-1. Deskew: the page is turned by the angle of the OCR text lines (``geometry.skew_angle``) plus the angle
-   the long horizontal rules still show then (measured on the page at half size; OCR boxes give the angle
-   to a few tenths of a degree only, which is 10 px across a table). All geometry below is in this upright
-   frame; cells' boxes go back to page units.
-2. Lines: ink from a mean-based adaptive threshold, opened with long thin kernels (``LINE_LEN`` box
-   heights across, ``SHORT_LEN`` up: longer than a stroke of a character). A horizontal rule piece is
-   followed along the faint ink (darker than the paper around it) where it fades beside dark text.
-   A vertical piece is a rule when it starts at a horizontal rule and is long, runs across one to a third,
-   or continues such a rule: a stroke of a character in a tight band can touch both rules of its band.
-   Under a seal, a piece must be long and end at rules, or continue a rule seen outside the seal (the
-   seal's rim is upright for a few box heights where it is leftmost or rightmost).
-3. Grids: collinear pieces make rules; horizontal and vertical rules that cross form one table; their
-   positions cut it into elementary cells, and two neighbouring elementary cells with no rule between
-   them are one (merged) cell.
-4. Each word goes to the cell holding its centre. A row of the output is one band between two horizontal
-   rules: its cells left to right (label cells, then value cells); a cell merged over several bands is
-   given in its top band only (as text-layer PDFs give it), an empty cell is ``""`` with the scan
-   conventions of ``geometry`` (confidence ``BLANK_CONFIDENCE``; ``HIDDEN_CONFIDENCE`` under a seal,
-   where the seal's lettering read into a value cell, "人0", is dropped as well).
-5. A page is read by its grids (``usable``) when they hold ``MIN_NUMERIC_COVER`` of its numbers and no
+1. Each word goes to the cell holding its centre (in the grid's upright frame). A row of the output is one
+   band between two horizontal rules: its cells left to right (label cells, then value cells); a cell
+   merged over several bands is given in its top band only (as text-layer PDFs give it), an empty cell is
+   ``""`` with the scan conventions of ``geometry`` (confidence ``BLANK_CONFIDENCE``; ``HIDDEN_CONFIDENCE``
+   under a seal, where the seal's lettering read into a value cell, "人0", is dropped as well).
+2. A page is read by its grids (``usable``) when they hold ``MIN_NUMERIC_COVER`` of its numbers and no
    cell holds numbers on two lines (a horizontal rule the grid missed: two rows' values in one row).
 
-A vertical rule across one band only that continues no other rule is not seen: the cells on both sides
-read as one, their numbers space-separated (two values). Tables split over pages come out as one grid
-per page, in order; a row broken by the page end is joined by the template-aware matching
-(``matching.align.merge_fragments``), which knows the labels.
+A vertical rule the grid missed leaves the cells on both sides as one, their numbers space-separated (two
+values). Tables split over pages come out as one grid per page, in order; a row broken by the page end is
+joined by the template-aware matching (``matching.align.merge_fragments``), which knows the labels.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import math
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from statistics import median
-from typing import Any
 
-import numpy as np
+from ..datamodel import BBox, PageFrame, PageGrid, Provenance, SourceCell, SourceRow, Word
+from ..pageimage.seal import SEAL_TEXT_MAX
+from .geometry import BLANK_CONFIDENCE, HIDDEN_CONFIDENCE, _is_number
 
-from .._unionfind import DisjointSets
-from ..datamodel import BBox, Provenance, SourceCell, SourceRow, Word
-from .geometry import BLANK_CONFIDENCE, HIDDEN_CONFIDENCE, _is_number, skew_angle
-
-# Kernel length of the opening that keeps rules and drops text, in median OCR box heights: a character's
-# longest stroke is under one box height. Horizontal rules of the template tables run across a column at
-# least (2.5 box heights); vertical ones can be as short as two bands (the 第二十条第（五）项 sub-table:
-# about two box heights), so vertical pieces are kept from SHORT_LEN on when they run from one horizontal
-# rule to another (a stroke of a character touches neither), from LINE_LEN on when one end is at a rule.
-LINE_LEN = 2.0
-SHORT_LEN = 0.8
-# ... an end of such a piece lies at most this many pixels past the middle of the horizontal rule it
-# starts from (the crossing pixels are ink of both rules; a stroke stops a gap short of the rule).
-END_REACH = 1.0
-# A rule is thinner than this share of a box height (thicker runs are filled areas).
-MAX_THICKNESS = 0.5
-# Faint ink: pixels this many grey levels darker than the paper around them (the brightest pixel within
-# PAPER_WIN box heights). Faint rules of q30 JPEG scans beside dark text are 35+ levels under the paper;
-# the mean-based adaptive threshold loses them there (the text darkens the mean).
-INK_DARKNESS = 30
-PAPER_WIN = 0.6
-# ... and a rule piece is lengthened along it across gaps of up to this many pixels.
-FAINT_GAP = 2
-# Adaptive threshold: neighbourhood of this many box heights, and how much darker than its mean a pixel
-# must be (grey levels).
-THRESH_BLOCK = 1.0
-THRESH_C = 12
-# Rule pieces at one position within this many box heights are one rule; pieces of a rule with a gap
-# below GAP_JOIN box heights are one span (noise breaks a rule; a merged cell leaves a gap of a whole cell).
-POS_TOL = 0.25
-GAP_JOIN = 0.5
-# A one-band vertical piece continues a rule at most this many box heights above or below it.
-CONTINUE_GAP = 3.0
-# The rules' own lean is corrected when it is more than this (degrees) after the text-line deskew.
-RESIDUAL_DEG = 0.08
-# A rule counts as the boundary between two elementary cells when it covers this share of their edge.
-EDGE_COVER = 0.5
-# Long horizontal rules (this many box heights) measure the residual skew.
-SLOPE_MIN_LEN = 8.0
-# A table without an outer rule on one side ends where this many rules of the other direction end.
-OPEN_SIDE_RULES = 2
-# Seal lettering read into a value cell under a seal has at most this many characters.
-SEAL_TEXT_MAX = 4
-# A grid needs this many bands and columns to be a table.
-MIN_ROWS = 2
-MIN_COLS = 3
-# The box height of the numbers sets the scale when a page has this many of them.
-MIN_UNIT_WORDS = 5
 # Numbers in one cell more than this many box heights apart (centres) are on two lines.
 STACKED_LINES = 0.6
 # A page is read by its grids when this share of its numbers (OCR words that parse as one) lie in them.
 MIN_NUMERIC_COVER = 0.9
-
-
-def _cv2() -> Any:
-    import cv2  # the OCR extra brings OpenCV (opencv-python-headless)
-
-    return cv2
-
-
-@dataclass
-class _Frame:
-    """The upright frame: page pixel p -> rot·p + shift."""
-
-    angle: float
-    tx: float
-    ty: float
-    size: tuple[int, int]  # width, height of the rotated image
-
-    @classmethod
-    def of(cls, shape: tuple[int, ...], angle: float) -> _Frame:
-        h, w = shape[:2]
-        c, s = math.cos(math.radians(-angle)), math.sin(math.radians(-angle))
-        xs = [x * c - y * s for x, y in ((0, 0), (w, 0), (0, h), (w, h))]
-        ys = [x * s + y * c for x, y in ((0, 0), (w, 0), (0, h), (w, h))]
-        return cls(angle, -min(xs), -min(ys), (math.ceil(max(xs) - min(xs)), math.ceil(max(ys) - min(ys))))
-
-    def matrix(self) -> np.ndarray:
-        c, s = math.cos(math.radians(-self.angle)), math.sin(math.radians(-self.angle))
-        return np.array([[c, -s, self.tx], [s, c, self.ty]], dtype=np.float64)
-
-    def fwd(self, x: float, y: float) -> tuple[float, float]:
-        c, s = math.cos(math.radians(-self.angle)), math.sin(math.radians(-self.angle))
-        return x * c - y * s + self.tx, x * s + y * c + self.ty
-
-    def back(self, x: float, y: float) -> tuple[float, float]:
-        c, s = math.cos(math.radians(self.angle)), math.sin(math.radians(self.angle))
-        x, y = x - self.tx, y - self.ty
-        return x * c - y * s, x * s + y * c
-
-
-@dataclass
-class _Rule:
-    """Collinear rule pieces: position across the rule, covered intervals along it."""
-
-    pos: float
-    spans: list[tuple[float, float]]
-    weight: float = 0.0
-
-    def cover(self, lo: float, hi: float) -> float:
-        if hi <= lo:
-            return 0.0
-        return sum(max(0.0, min(b, hi) - max(a, lo)) for a, b in self.spans) / (hi - lo)
-
-
-@dataclass
-class _Piece:
-    pos: float
-    lo: float
-    hi: float
-    horizontal: bool
-
-
-@dataclass
-class Grid:
-    """One ruled table in the upright frame: band and column boundaries, and the merged cells as
-    (r0, r1, c0, c1) spans of elementary cells (end exclusive)."""
-
-    ys: list[float]
-    xs: list[float]
-    cells: list[tuple[int, int, int, int]]
-    owner: np.ndarray  # elementary (band, column) -> index into cells
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        return len(self.ys) - 1, len(self.xs) - 1
-
-    def locate(self, x: float, y: float) -> int | None:
-        """The merged cell holding an upright-frame point, or None outside the grid."""
-        if not (self.xs[0] <= x <= self.xs[-1] and self.ys[0] <= y <= self.ys[-1]):
-            return None
-        i = min(bisect_right(self.ys, y) - 1, len(self.ys) - 2)
-        j = min(bisect_right(self.xs, x) - 1, len(self.xs) - 2)
-        return int(self.owner[i, j])
 
 
 @dataclass
@@ -211,268 +64,6 @@ class RuledPage:
         """Read the page by its grids: they hold MIN_NUMERIC_COVER of its numbers, and no cell two rows'."""
         return bool(self.tables) and self.numbers > 0 and self.cover >= MIN_NUMERIC_COVER and not self.stacked
 
-
-# ---------------------------------------------------------------- lines
-
-
-def _grey(img: np.ndarray) -> np.ndarray:
-    if img.ndim == 2:
-        return img
-    cv2 = _cv2()
-    return np.ascontiguousarray(cv2.cvtColor(img, cv2.COLOR_RGB2GRAY))
-
-
-def _masks(grey: np.ndarray, frame: _Frame, unit: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Horizontal and vertical rule masks of the upright page (ink of a mean-based adaptive threshold,
-    opened with long thin kernels), and the faint ink: pixels darker than the paper around them, which
-    holds the faint stretches of rules the adaptive threshold loses beside dark text (and fat text, so it
-    only ever bridges gaps between rule pieces)."""
-    cv2 = _cv2()
-    rect = cv2.getStructuringElement
-    up = cv2.warpAffine(grey, frame.matrix(), frame.size, flags=cv2.INTER_LINEAR, borderValue=255)
-    block = max(3, int(THRESH_BLOCK * unit)) | 1
-    ink = cv2.adaptiveThreshold(up, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, THRESH_C)
-    k, short = max(8, int(LINE_LEN * unit)), max(6, int(SHORT_LEN * unit))
-    hor = cv2.morphologyEx(ink, cv2.MORPH_OPEN, rect(cv2.MORPH_RECT, (k, 1)))
-    ver = cv2.morphologyEx(ink, cv2.MORPH_OPEN, rect(cv2.MORPH_RECT, (1, short)))
-    win = max(3, int(PAPER_WIN * unit))
-    paper = cv2.dilate(up, rect(cv2.MORPH_RECT, (win, win)))
-    faint = cv2.compare(cv2.subtract(paper, up), INK_DARKNESS, cv2.CMP_GT)
-    return hor, ver, faint
-
-
-def _components(mask: np.ndarray, horizontal: bool, unit: float) -> list[_Piece]:
-    """Rule pieces of a mask: its blobs long and thin enough (outer contours: much faster than labelling
-    the components, and the same boxes)."""
-    cv2 = _cv2()
-    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    min_len = (LINE_LEN if horizontal else SHORT_LEN) * unit
-    max_thick = max(3.0, MAX_THICKNESS * unit)
-    pieces: list[_Piece] = []
-    for c in contours:
-        x, y, w, h = cv2.boundingRect(c)
-        thick, length = (h, w) if horizontal else (w, h)
-        if length < min_len or thick > max_thick:
-            continue
-        if horizontal:
-            pieces.append(_Piece(y + h / 2, x, x + w, True))
-        else:
-            pieces.append(_Piece(x + w / 2, y, y + h, False))
-    return pieces
-
-
-def _residual(grey: np.ndarray, angle: float, unit: float) -> float:
-    """The skew (degrees) the long horizontal rules still have in the frame turned by ``angle``: the median
-    direction of their outlines, measured on the page at half size (cheap, and precise enough: a rule
-    spans hundreds of pixels)."""
-    cv2 = _cv2()
-    half = cv2.resize(grey, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
-    frame = _Frame.of(half.shape, angle)
-    up = cv2.warpAffine(half, frame.matrix(), frame.size, flags=cv2.INTER_LINEAR, borderValue=255)
-    block = max(3, int(THRESH_BLOCK * unit / 2)) | 1
-    ink = cv2.adaptiveThreshold(up, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, THRESH_C)
-    k = max(8, int(LINE_LEN * unit / 2))
-    hor = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
-    contours, _ = cv2.findContours(hor, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
-    slopes = []
-    for c in contours:
-        _, _, w, h = cv2.boundingRect(c)
-        if w >= SLOPE_MIN_LEN * unit / 2 and h < w / 8:
-            vx, vy = (float(v) for v in cv2.fitLine(c, cv2.DIST_L2, 0, 0.01, 0.01)[:2, 0])
-            slopes.append(math.degrees(math.atan2(vy, vx)) if vx > 0 else math.degrees(math.atan2(-vy, -vx)))
-    return median(slopes) if len(slopes) >= 2 else 0.0
-
-
-def _rules(pieces: list[_Piece], unit: float, faint: np.ndarray | None = None) -> list[_Rule]:
-    """Pieces at one position (within POS_TOL box heights) make one rule. With the faint ink given, each
-    piece is first followed along it as far as it runs (a rule fades beside dark text) and two pieces
-    become one span when the gap between them is short (GAP_JOIN)."""
-    tol = POS_TOL * unit
-    rules: list[_Rule] = []
-    for p in sorted(pieces, key=lambda p: p.pos):
-        if rules and p.pos - rules[-1].pos <= tol:
-            r = rules[-1]
-            wt = p.hi - p.lo
-            r.pos = (r.pos * r.weight + p.pos * wt) / (r.weight + wt)
-            r.weight += wt
-            r.spans.append((p.lo, p.hi))
-        else:
-            rules.append(_Rule(p.pos, [(p.lo, p.hi)], p.hi - p.lo))
-    horizontal = bool(pieces) and pieces[0].horizontal
-    for r in rules:
-        if faint is not None:
-            runs = _faint_run(faint, r.pos, horizontal)
-            r.spans = [_follow(runs, a, b) for a, b in r.spans]
-        spans: list[tuple[float, float]] = []
-        for a, b in sorted(r.spans):
-            if spans and a - spans[-1][1] <= GAP_JOIN * unit:
-                spans[-1] = (spans[-1][0], max(spans[-1][1], b))
-            else:
-                spans.append((a, b))
-        r.spans = spans
-    return rules
-
-
-def _faint_run(faint: np.ndarray, pos: float, horizontal: bool) -> np.ndarray:
-    """Along a rule's position: the stretches of faint ink (within a pixel across the rule, across gaps
-    of up to FAINT_GAP pixels), as rows of [start, end]."""
-    p = round(pos)
-    band = faint[max(0, p - 1): p + 2, :] if horizontal else faint[:, max(0, p - 1): p + 2].T
-    ink = np.flatnonzero(band.any(axis=0))
-    if not len(ink):
-        return np.zeros((0, 2), dtype=np.int64)
-    cut = np.flatnonzero(np.diff(ink) > FAINT_GAP + 1)
-    return np.stack([ink[np.r_[0, cut + 1]], ink[np.r_[cut, len(ink) - 1]]], axis=1)
-
-
-def _follow(runs: np.ndarray, a: float, b: float) -> tuple[float, float]:
-    """A rule piece [a, b] lengthened along the stretches of faint ink it touches."""
-    if not len(runs):
-        return a, b
-    i = int(np.searchsorted(runs[:, 1], a - 1))  # first stretch ending at or after a
-    j = int(np.searchsorted(runs[:, 0], b + 1, side="right"))  # stretches starting up to b
-    if i >= j:
-        return a, b
-    return float(min(a, runs[i, 0])), float(max(b, runs[j - 1, 1] + 1))
-
-
-def _meets(x: float, lo: float, hi: float, hor: list[_Rule], keys: list[float], tol: float) -> int:
-    """How many horizontal rules positioned within [lo, hi] run through x (``keys``: their positions,
-    sorted)."""
-    return sum(any(a - tol <= x <= b + tol for a, b in r.spans) for r in hor[bisect_left(keys, lo): bisect_right(keys, hi)])
-
-
-def _verticals(pieces: list[_Piece], hor: list[_Rule], unit: float,
-               sealed: Callable[[float, float], bool] | None) -> list[_Piece]:
-    """The vertical pieces that are rules. An end of a rule reaches into the horizontal rule it starts
-    from (the pixels where rules cross are ink of both) where a stroke of a character stops short of it.
-    A piece is a rule when it is long and starts or ends at a rule (noise breaks rules), or runs from a
-    rule across another to a third. A piece across one band only, from rule to rule, can be a stroke of a
-    character in a tight band (第二十条第（五）项: the brackets): it is a rule where it continues one of
-    those (at most CONTINUE_GAP box heights away). Under a seal (its rim is upright for a few box heights where it is leftmost or rightmost) a
-    piece must be long and end at rules on both sides, or continue a rule."""
-    tol = POS_TOL * unit + 2
-    hor = sorted(hor, key=lambda r: r.pos)
-    keys = [r.pos for r in hor]
-    strong: list[_Piece] = []
-    weak: list[_Piece] = []
-    for p in pieces:
-        ends = int(_meets(p.pos, p.lo - END_REACH, p.lo + tol, hor, keys, tol) > 0) \
-            + int(_meets(p.pos, p.hi - tol, p.hi + END_REACH, hor, keys, tol) > 0)
-        long = p.hi - p.lo >= LINE_LEN * unit
-        across = ends == 2 and _meets(p.pos, p.lo + tol, p.hi - tol, hor, keys, tol) > 0
-        if ends == 0 or (ends == 1 and not long):
-            continue
-        if sealed is not None and sealed(p.pos, (p.lo + p.hi) / 2):
-            (strong if ends == 2 and long else weak).append(p)
-        else:
-            (strong if across or long else weak).append(p)
-    near = CONTINUE_GAP * unit
-    return strong + [p for p in weak if any(abs(p.pos - q.pos) <= tol and q.lo - near <= p.hi and p.lo <= q.hi + near
-                                            for q in strong)]
-
-
-# ---------------------------------------------------------------- grids
-
-
-def _tables(hor: list[_Rule], ver: list[_Rule], unit: float) -> list[tuple[list[_Piece], list[_Piece]]]:
-    """Rule spans that cross each other, grouped into tables (connected components of crossings)."""
-    tol = POS_TOL * unit + 2
-    hs = [_Piece(r.pos, a, b, True) for r in hor for a, b in r.spans]
-    vs = [_Piece(r.pos, a, b, False) for r in ver for a, b in r.spans]
-    sets = DisjointSets(len(hs) + len(vs))
-    for i, h in enumerate(hs):
-        for j, v in enumerate(vs):
-            if h.lo - tol <= v.pos <= h.hi + tol and v.lo - tol <= h.pos <= v.hi + tol:
-                sets.union(i, len(hs) + j)
-    groups: dict[int, tuple[list[_Piece], list[_Piece]]] = {}
-    for i, h in enumerate(hs):
-        groups.setdefault(sets.find(i), ([], []))[0].append(h)
-    for j, v in enumerate(vs):
-        groups.setdefault(sets.find(len(hs) + j), ([], []))[1].append(v)
-    return [g for g in groups.values() if g[0] and g[1]]
-
-
-def _positions(pieces: list[_Piece], across: list[_Piece], unit: float) -> list[float]:
-    """Distinct rule positions of a table (``pieces``), with an end of the table added where it has no
-    outer rule on that side: where rules of the other direction (``across``) run on past the last rule of
-    this one (two of them at least: one can be a seal's rim grown onto a rule)."""
-    tol = POS_TOL * unit + 2
-    pos: list[list[float]] = []
-    for p in sorted(pieces, key=lambda p: p.pos):
-        if pos and p.pos - pos[-1][-1] <= tol:
-            pos[-1].append(p.pos)
-        else:
-            pos.append([p.pos])
-    out = [sum(c) / len(c) for c in pos]
-    if not out:
-        return out
-    before = [p.lo for p in across if out[0] - p.lo > unit]
-    after = [p.hi for p in across if p.hi - out[-1] > unit]
-    if len(before) >= OPEN_SIDE_RULES:
-        out.insert(0, median(before))
-    if len(after) >= OPEN_SIDE_RULES:
-        out.append(median(after))
-    return out
-
-
-def _build_grid(hs: list[_Piece], vs: list[_Piece], unit: float) -> Grid | None:
-    ys, xs = _positions(hs, vs, unit), _positions(vs, hs, unit)
-    if len(ys) - 1 < MIN_ROWS or len(xs) - 1 < MIN_COLS:
-        return None
-    tol = POS_TOL * unit + 2
-    hrules = [_Rule(y, [(p.lo, p.hi) for p in hs if abs(p.pos - y) <= tol]) for y in ys]
-    vrules = [_Rule(x, [(p.lo, p.hi) for p in vs if abs(p.pos - x) <= tol]) for x in xs]
-    nr, nc = len(ys) - 1, len(xs) - 1
-    sets = DisjointSets(nr * nc)
-    for i in range(nr):
-        for j in range(nc):
-            if j + 1 < nc and vrules[j + 1].cover(ys[i], ys[i + 1]) < EDGE_COVER:
-                sets.union(i * nc + j, i * nc + j + 1)
-            if i + 1 < nr and hrules[i + 1].cover(xs[j], xs[j + 1]) < EDGE_COVER:
-                sets.union(i * nc + j, (i + 1) * nc + j)
-    return _merged(ys, xs, [sets.find(k) for k in range(nr * nc)])
-
-
-def _merged(ys: list[float], xs: list[float], roots: list[int]) -> Grid:
-    nr, nc = len(ys) - 1, len(xs) - 1
-    index: dict[int, int] = {}
-    spans: list[list[int]] = []
-    owner = np.zeros((nr, nc), dtype=np.int32)
-    for k, root in enumerate(roots):
-        i, j = divmod(k, nc)
-        if root not in index:
-            index[root] = len(spans)
-            spans.append([i, i + 1, j, j + 1])
-        s = spans[index[root]]
-        s[0], s[1], s[2], s[3] = min(s[0], i), max(s[1], i + 1), min(s[2], j), max(s[3], j + 1)
-        owner[i, j] = index[root]
-    return Grid(ys, xs, [(a, b, c, d) for a, b, c, d in spans], owner)
-
-
-def find_grids(img: np.ndarray, unit: float, angle: float = 0.0,
-               sealed: Callable[[float, float], bool] | None = None) -> tuple[list[Grid], _Frame]:
-    """The ruled tables of a page image (``unit``: a text box height in pixels; ``angle``: the text lines'
-    skew in degrees; ``sealed(x, y)``: whether a pixel of the image lies under a seal), in the upright
-    frame returned with them, top to bottom."""
-    grey = _grey(img)
-    residual = _residual(grey, angle, unit)
-    frame = _Frame.of(grey.shape, angle + residual if abs(residual) > RESIDUAL_DEG else angle)
-    hmask, vmask, faint = _masks(grey, frame, unit)
-    hor = _rules(_components(hmask, True, unit), unit, faint)
-    vp = _components(vmask, False, unit)
-    up_sealed = None
-    if sealed is not None:
-        def up_sealed(x: float, y: float) -> bool:
-            return sealed(*frame.back(x, y))
-    vp = _verticals(vp, hor, unit, up_sealed)
-    grids = []
-    for hs, vs in _tables(hor, _rules(vp, unit), unit):
-        g = _build_grid(hs, vs, unit)
-        if g is not None:
-            grids.append(g)
-    grids.sort(key=lambda g: g.ys[0])
-    return grids, frame
 
 
 # ---------------------------------------------------------------- words into cells
@@ -510,7 +101,7 @@ def _cell_text(placed: list[_Placed]) -> str:
 _SEAL_JUNK = re.compile(r"[^0-9.+\-]")
 
 
-def _value_columns(g: Grid, placed: dict[int, list[_Placed]]) -> set[int]:
+def _value_columns(g: PageGrid, placed: dict[int, list[_Placed]]) -> set[int]:
     """Columns most of whose one-column cells with text hold a number."""
     seen: dict[int, list[bool]] = {}
     for k, (_, _, c0, c1) in enumerate(g.cells):
@@ -543,7 +134,7 @@ def _union(boxes: list[BBox]) -> BBox:
 class _Pager:
     """Upright-frame pixel rectangles back to page units."""
 
-    def __init__(self, frame: _Frame, factor: float) -> None:
+    def __init__(self, frame: PageFrame, factor: float) -> None:
         self.frame, self.factor = frame, factor
 
     def point(self, x: float, y: float) -> tuple[float, float]:
@@ -555,7 +146,7 @@ class _Pager:
         return min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts)
 
 
-def _grid_rows(g: Grid, placed: dict[int, list[_Placed]], page: int, pager: _Pager,
+def _grid_rows(g: PageGrid, placed: dict[int, list[_Placed]], page: int, pager: _Pager,
                hidden: Callable[[float, float], bool] | None) -> list[SourceRow]:
     rows: list[SourceRow] = []
     nr, _ = g.shape
@@ -584,20 +175,11 @@ def _grid_rows(g: Grid, placed: dict[int, list[_Placed]], page: int, pager: _Pag
     return rows
 
 
-def ruled_page(img: np.ndarray, words: list[Word], page: int, factor: float = 1.0,
+def ruled_page(grids: list[PageGrid], frame: PageFrame, words: list[Word], page: int, factor: float = 1.0,
                hidden: Callable[[float, float], bool] | None = None) -> RuledPage:
-    """Grids of one page image with its OCR words (page units, ``factor`` page units per pixel) put in
-    their cells; ``hidden(x, y)`` (page units) tells whether a point lies under a seal."""
-    boxed = [w for w in words if w.prov.bbox is not None and w.text.strip()]
-    if not boxed or importlib.util.find_spec("cv2") is None:  # no OpenCV: the page is read as a stream
-        return RuledPage(outside=list(words))
-    unit = _unit(boxed, factor)
-    angle = skew_angle(boxed)
-    sealed = None
-    if hidden is not None:
-        def sealed(x: float, y: float) -> bool:
-            return hidden(x * factor, y * factor)
-    grids, frame = find_grids(img, unit, angle, sealed)
+    """The grids found in one page image (``pageimage.rules.find_grids``) with its OCR words (page units,
+    ``factor`` page units per pixel) put in their cells; ``hidden(x, y)`` (page units) tells whether a
+    point lies under a seal."""
     out = RuledPage(angle=frame.angle)
     placed: list[dict[int, list[_Placed]]] = [{} for _ in grids]
     for w in words:
@@ -618,21 +200,13 @@ def ruled_page(img: np.ndarray, words: list[Word], page: int, factor: float = 1.
     return out
 
 
-def _unit(words: list[Word], factor: float) -> float:
-    """The scale of the page's table print in pixels: the median box height of its numbers (a large title
-    would stretch a median over all words), or of all words where there are few numbers."""
-    nums = [w for w in words if _is_number(w.text)]
-    pool = nums if len(nums) >= MIN_UNIT_WORDS else words
-    return median((w.prov.bbox[3] - w.prov.bbox[1]) / factor for w in pool if w.prov.bbox)
-
-
 def _stacked(placed: list[_Placed]) -> bool:
     """Numbers one above the other in one cell: two rows' values, the rule between them not seen."""
     ys = sorted(p.y for p in placed if _is_number(p.word.text))
     return len(ys) > 1 and ys[-1] - ys[0] > STACKED_LINES * median(p.h for p in placed)
 
 
-def _spot(w: Word, grids: list[Grid], frame: _Frame, factor: float) -> tuple[int, int, _Placed] | None:
+def _spot(w: Word, grids: list[PageGrid], frame: PageFrame, factor: float) -> tuple[int, int, _Placed] | None:
     if w.prov.bbox is None or not w.text.strip():
         return None
     x0, y0, x1, y1 = (v / factor for v in w.prov.bbox)
@@ -644,4 +218,4 @@ def _spot(w: Word, grids: list[Grid], frame: _Frame, factor: float) -> tuple[int
     return None
 
 
-__all__ = ["Grid", "GridTable", "RuledPage", "find_grids", "ruled_page"]
+__all__ = ["GridTable", "RuledPage", "ruled_page"]

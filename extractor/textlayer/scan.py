@@ -1,33 +1,33 @@
 """Scanned pages: images and image-only PDF pages, read by an OCR engine (extractor.ocr).
 
 Contract: ``load_image(raw, options)`` and ``load_pdf_pages(raw, options)`` -> Document with ``words``
-(the OCR records), ``tables`` and ``lines`` (each table row's text in reading order, for title, year and
-organ). Word boxes are in the page's own units: PDF points for PDF pages (the render scale is undone),
-pixels for images.
+(the OCR records, boxes in the file the user has: a photographed sheet's in the photo) and one
+``ScanPage`` per page: its words on the (flattened) page, the ruled grids found in its image
+(``pageimage.rules``), its seal (``pageimage.seal``). Word boxes are in the page's own units: PDF points
+for PDF pages (the render scale is undone), pixels for images.
 
-Tables: a page whose ruling lines make table grids that hold nearly all its numbers
-(``tables.ruling``) gives one ``grid`` table per grid, cells cut by the rules; the words outside the
-grids (title, prose) and every page without such grids go through ``tables.geometry.words_to_rows``
-(``stream`` tables: lines and cells clustered from the boxes). Tables are in page order, top to bottom.
+Per page: a photographed sheet is warped flat (``pageimage.rectify``), a red seal masked and its ink taken
+out, the page read by the OCR engine, and its ruling lines found while the image is at hand. The reader
+makes no table: ``tables.scan_layout`` puts the words into the grids (or clusters them into stream rows).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import io
 from collections.abc import Callable, Iterator
-from functools import partial
 from typing import Any
 
 import numpy as np
 
-from ..datamodel import BBox, Document, Format, Provenance, SourceRow, SourceTable, TextLine, Word
+from ..datamodel import BBox, Document, Format, PageFrame, PageGrid, Provenance, ScanPage, SealCover, Word
 from ..errors import CorruptDocumentError, LimitExceededError, MissingDependencyError
 from ..ingest import RawInput
 from ..ocr import get_engine
 from ..options import Options
-from ..tables.geometry import words_to_rows
-from ..tables.ruling import SEAL_TEXT_MAX, GridTable, ruled_page
-from .rectify import page_quad, rectify
+from ..pageimage.rectify import page_quad, rectify
+from ..pageimage.rules import find_grids, skew_angle, text_unit
+from ..pageimage.seal import drop_seal_ink, seal_cover, stamp_mask, under_stamp
 
 
 def _pil() -> Any:
@@ -100,63 +100,6 @@ def _pdf_pages(raw: RawInput, options: Options) -> Iterator[np.ndarray]:
         pdf.close()
 
 
-# A red seal: pixels clearly red (R high, G and B well below). Measured on the bench's stamped scans: seal
-# ink has R−G and R−B above 80; black text, grey noise and uneven lighting stay under 30.
-RED_MARGIN = 60
-RED_MIN_R = 120
-# The mask is kept on a coarse grid of this many pixels; a block counts when this share of it is red.
-MASK_BLOCK = 8
-MASK_SHARE = 0.04
-# An empty cell within this many blocks of seal ink counts as covered (thin rim strokes fade at q30).
-SEAL_REACH = 3
-
-
-def stamp_mask(img: np.ndarray) -> np.ndarray | None:
-    """Coarse boolean grid of red-seal blocks (None when the page has no seal)."""
-    r, g, b = (img[..., i].astype(np.int16) for i in range(3))
-    red = (r >= RED_MIN_R) & (r - g >= RED_MARGIN) & (r - b >= RED_MARGIN)
-    if red.mean() < 0.0005:
-        return None
-    h, w = red.shape
-    hb, wb = h // MASK_BLOCK, w // MASK_BLOCK
-    blocks = red[: hb * MASK_BLOCK, : wb * MASK_BLOCK].reshape(hb, MASK_BLOCK, wb, MASK_BLOCK).mean(axis=(1, 3))
-    return blocks >= MASK_SHARE
-
-
-def drop_seal_ink(img: np.ndarray) -> np.ndarray:
-    """The page as its red channel, grey: red seal ink turns near white there while black print under it
-    stays dark, so OCR reads the digits a seal is stamped over (bench heavy scans: 97.0% -> 99.2% of cells,
-    mostly cells under the seal). Print in other colours is dark in every channel and is kept."""
-    red = np.ascontiguousarray(img[..., 0])
-    return np.stack([red, red, red], axis=-1)
-
-
-def seal_cover(mask: np.ndarray, factor: float) -> Callable[[float, float], bool]:
-    """``hidden(x, y)`` for a page's seal mask: whether a point (page units; ``factor`` page units per
-    pixel) lies under the seal or within SEAL_REACH blocks of its ink."""
-    def hidden(x: float, y: float) -> bool:
-        i, j = int(y / factor) // MASK_BLOCK, int(x / factor) // MASK_BLOCK
-        r = SEAL_REACH
-        return bool(mask[max(0, i - r): i + r + 1, max(0, j - r): j + r + 1].any())
-
-    return hidden
-
-
-def _under_stamp(words: list[Word], mask: np.ndarray | None) -> list[Word]:
-    """Words overlapping a seal lose half their confidence (seal strokes read as digits, digits lost); short
-    text with no digit there is the seal's own lettering (the body's name around its rim) and is dropped."""
-    if mask is None:
-        return words
-    out = []
-    for w in words:
-        x0, y0, x1, y1 = (int(v) // MASK_BLOCK for v in w.prov.bbox) if w.prov.bbox else (0, 0, -1, -1)
-        hit = mask[max(0, y0): y1 + 1, max(0, x0): x1 + 1].any() if x1 >= 0 else False
-        if hit and len(w.text.strip()) <= SEAL_TEXT_MAX and not any(ch.isdigit() for ch in w.text):
-            continue
-        out.append(w.model_copy(update={"confidence": w.confidence * 0.5}) if hit else w)
-    return out
-
-
 def _with_box(prov: Provenance, move: Callable[[BBox], BBox]) -> Provenance:
     return prov.model_copy(update={"bbox": move(prov.bbox)}) if prov.bbox else prov
 
@@ -172,48 +115,19 @@ def _scaled(words: list[Word], factor: float) -> list[Word]:
     return _words_moved(words, lambda b: (b[0] * factor, b[1] * factor, b[2] * factor, b[3] * factor))
 
 
-def _page_tables(img: np.ndarray, words: list[Word], pno: int, factor: float,
-                 hidden: Callable[[float, float], bool] | None) -> list[SourceTable]:
-    """The page's grids (when they hold the page's numbers) with the rest of its words as stream rows
-    between them, top to bottom; else the whole page as one stream table."""
-    ruled = ruled_page(img, words, pno, factor, hidden) if words else None
-    if ruled is None or not ruled.usable:
-        return [SourceTable(rows=words_to_rows(words, pno, hidden), kind="stream", prov=Provenance(page=pno))]
-    grids = [g for g in ruled.tables if g.rows]
-    parts: list[list[SourceRow]] = [[] for _ in range(len(grids) + 1)]
-    y = 0.0
-    for row in words_to_rows(ruled.outside, pno, hidden):
-        y = _row_y(row, y)
-        parts[sum(g.bbox[1] < y for g in grids)].append(row)
-    out = []
-    for i, rows in enumerate(parts):
-        if rows:
-            out.append(SourceTable(rows=rows, kind="stream", prov=Provenance(page=pno)))
-        if i < len(grids):
-            out.append(_grid_table(grids[i], pno))
-    return out
-
-
-def _row_y(row: SourceRow, prev: float) -> float:
-    """A stream row's vertical centre on the page (a row whose cells have no box is where the last was)."""
-    ys = [(c.prov.bbox[1] + c.prov.bbox[3]) / 2 for c in row.cells if c.prov.bbox]
-    return sum(ys) / len(ys) if ys else prev
-
-
-def _grid_table(g: GridTable, pno: int) -> SourceTable:
-    return SourceTable(rows=g.rows, kind="grid", prov=Provenance(page=pno, bbox=g.bbox))
-
-
-def _tables_moved(tables: list[SourceTable], move: Callable[[BBox], BBox]) -> list[SourceTable]:
-    """Tables with every box (table, rows, cells) moved, e.g. from the flattened page back into the photo."""
-    out = []
-    for t in tables:
-        rows = [r.model_copy(update={
-            "prov": _with_box(r.prov, move),
-            "cells": [c.model_copy(update={"prov": _with_box(c.prov, move)}) for c in r.cells],
-        }) for r in t.rows]
-        out.append(t.model_copy(update={"rows": rows, "prov": _with_box(t.prov, move)}))
-    return out
+def _grids(img: np.ndarray, words: list[Word], factor: float,
+           seal: SealCover | None) -> tuple[PageFrame | None, list[PageGrid]]:
+    """The page's ruled grids and the frame they were found in (None: no words to scale the search by, or
+    no OpenCV — the page is then read as a stream)."""
+    boxed = [w for w in words if w.prov.bbox is not None and w.text.strip()]
+    if not boxed or importlib.util.find_spec("cv2") is None:
+        return None, []
+    sealed = None
+    if seal is not None:
+        def sealed(x: float, y: float) -> bool:
+            return seal.hidden(x * factor, y * factor)
+    grids, frame = find_grids(img, text_unit(boxed, factor), skew_angle(boxed), sealed)
+    return frame, grids
 
 
 def _recognize(engine: Any, img: np.ndarray, pno: int) -> list[Word]:
@@ -234,11 +148,9 @@ def _recognize(engine: Any, img: np.ndarray, pno: int) -> list[Word]:
 def _ocr(images: Iterator[np.ndarray], raw: RawInput, options: Options, fmt: Format, factor: float) -> Document:
     engine = None  # loaded with the first page: a page refused by a limit never pays for the engine
     words: list[Word] = []
-    tables: list[SourceTable] = []
+    pages: list[ScanPage] = []
     warnings: list[str] = []
-    pages = 0
     for pno, img in enumerate(images, 1):
-        pages = pno
         if engine is None:
             engine = get_engine(options.ocr_engine)
         quad = page_quad(img) if options.rectify else None
@@ -249,21 +161,20 @@ def _ocr(images: Iterator[np.ndarray], raw: RawInput, options: Options, fmt: For
         mask = stamp_mask(img)
         if mask is not None:
             img = drop_seal_ink(img)
-        page_words = _scaled(_under_stamp(_recognize(engine, img, pno), mask), factor)
-        hidden = seal_cover(mask, factor) if mask is not None else None
-        page_tables = _page_tables(img, page_words, pno, factor, hidden)
+        page_words = _scaled(under_stamp(_recognize(engine, img, pno), mask), factor)
+        seal = seal_cover(mask, factor) if mask is not None else None
+        frame, grids = _grids(img, page_words, factor, seal)
+        page = ScanPage(page=pno, factor=factor, words=page_words, frame=frame, grids=grids, seal=seal)
         if flat is not None:
-            back = partial(flat.box_back, factor=factor)
-            page_words = _words_moved(page_words, back)
-            page_tables = _tables_moved(page_tables, back)
+            page.to_photo = [float(v) for v in flat.to_photo.ravel()]
+            page.photo_size = flat.photo_size
+            page_words = _words_moved(page_words, page.box_to_photo)
         words.extend(page_words)
-        tables.extend(page_tables)
-    tables = [t.model_copy(update={"prov": t.prov.model_copy(update={"table": i})}) for i, t in enumerate(tables)]
-    lines = [TextLine(text=" ".join(c.text for c in r.cells), prov=r.prov) for t in tables for r in t.rows]
+        pages.append(page)
     if engine is None:
         engine = get_engine(options.ocr_engine)
-    return Document(name=raw.name, format=fmt, pages=pages, words=words, tables=tables,
-                    lines=lines, ocr_engine=engine.name, warnings=warnings)
+    return Document(name=raw.name, format=fmt, pages=len(pages), words=words, scan_pages=pages,
+                    ocr_engine=engine.name, warnings=warnings)
 
 
 def load_image(raw: RawInput, options: Options) -> Document:

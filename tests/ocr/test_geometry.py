@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 
 from extractor.datamodel import Provenance, Word
-from extractor.tables.geometry import skew_angle, words_to_rows
+from extractor.pageimage.rules import skew_angle
+from extractor.tables.geometry import words_to_rows
 
 H = 20.0  # box height in pixels
 

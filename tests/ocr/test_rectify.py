@@ -1,4 +1,4 @@
-"""Photographed pages (extractor.textlayer.rectify): the sheet is found in the photo, flattened before OCR,
+"""Photographed pages (extractor.pageimage.rectify): the sheet is found in the photo, flattened before OCR,
 and every box found on the flat page is given back in the photo's own coordinates."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw
 from benchmarks.score import score_document
 from corpora.synthetic.pdfs import PhotoDamage, photo_page
 from extractor import extract
-from extractor.textlayer.rectify import page_quad, rectify
+from extractor.pageimage.rectify import page_quad, rectify
 from tests.conftest import ROOT
 
 BENCH = ROOT / "corpora" / "bench"

@@ -1,5 +1,5 @@
-"""Ruled tables on page images (extractor.tables.ruling): grids from the ruling lines, OCR words put in
-their cells. The pages are drawn here (PIL) with OCR-like words placed in the cells, so no OCR runs except
+"""Ruled tables on page images: grids from the ruling lines (extractor.pageimage.rules), OCR words put in
+their cells (extractor.tables.ruling, tables.scan_layout). The pages are drawn here (PIL) with OCR-like words placed in the cells, so no OCR runs except
 in the one end-to-end test on a bench scan."""
 
 from __future__ import annotations
@@ -16,7 +16,10 @@ from benchmarks.score import score_document
 from extractor import ingest
 from extractor.datamodel import Provenance, Word
 from extractor.options import Options
+from extractor.pageimage import seal as seals
+from extractor.pageimage.rules import find_grids, skew_angle, text_unit
 from extractor.pipeline import build_report
+from extractor.tables import lay_out_scan
 from extractor.tables.geometry import BLANK_CONFIDENCE, HIDDEN_CONFIDENCE
 from extractor.tables.ruling import ruled_page
 from extractor.textlayer import scan, to_document
@@ -113,12 +116,14 @@ def page(angle: float = 2.0, seal: bool = True, rules: bool = True,
 
 def read(angle: float = 2.0, seal: bool = True, rules: bool = True, lost_rule: bool = False):
     img, words = page(angle, seal, rules, lost_rule)
-    mask = scan.stamp_mask(img)
+    mask = seals.stamp_mask(img)
     hidden = None
     if mask is not None:
-        img = scan.drop_seal_ink(img)
-        hidden = scan.seal_cover(mask, 1.0)
-    return ruled_page(img, words, 1, 1.0, hidden)
+        img = seals.drop_seal_ink(img)
+        hidden = seals.seal_cover(mask, 1.0).hidden
+    grids, frame = find_grids(img, text_unit(words, 1.0), skew_angle(words),
+                              None if hidden is None else (lambda x, y: hidden(x, y)))
+    return ruled_page(grids, frame, words, 1, 1.0, hidden)
 
 
 def texts(rows) -> list[list[str]]:
@@ -193,7 +198,9 @@ def test_scan_pages_give_grid_tables_between_stream_rows(monkeypatch: pytest.Mon
     monkeypatch.setattr(scan, "get_engine", lambda name: _Engine(words))
     buf = io.BytesIO()
     Image.fromarray(img).save(buf, format="PNG")
-    doc = scan.load_image(ingest.load(buf.getvalue(), Options().limits, name="page.png"), Options())
+    read_doc = scan.load_image(ingest.load(buf.getvalue(), Options().limits, name="page.png"), Options())
+    assert read_doc.tables == [] and read_doc.scan_pages[0].grids  # the reader finds the rules, makes no table
+    doc = lay_out_scan(read_doc)
     assert [t.kind for t in doc.tables] == ["stream", "grid", "stream"]  # title, table, prose
     assert [t.prov.table for t in doc.tables] == [0, 1, 2]
     assert doc.lines[0].text.startswith("瑞亭街道2022年") and doc.lines[-1].text == "本年度共收到申请45件。"
@@ -207,7 +214,7 @@ def test_unruled_scan_page_stays_a_stream_table(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(scan, "get_engine", lambda name: _Engine(words))
     buf = io.BytesIO()
     Image.fromarray(img).save(buf, format="PNG")
-    doc = scan.load_image(ingest.load(buf.getvalue(), Options().limits, name="page.png"), Options())
+    doc = lay_out_scan(scan.load_image(ingest.load(buf.getvalue(), Options().limits, name="page.png"), Options()))
     assert [t.kind for t in doc.tables] == ["stream"]
 
 
@@ -217,7 +224,7 @@ def test_bench_scan_is_read_by_its_grid_and_matches_gold() -> None:
     base = ROOT / "corpora" / "bench" / "scan_200"
     gold = json.loads((base / "gold" / f"{stem}.json").read_text(encoding="utf-8"))
     opts = Options()
-    doc = to_document(ingest.load(base / "docs" / f"{stem}.pdf", opts.limits), opts)
+    doc = lay_out_scan(to_document(ingest.load(base / "docs" / f"{stem}.pdf", opts.limits), opts))
     grids = [t for t in doc.tables if t.kind == "grid"]
     assert len(grids) >= 3  # 主动公开, the apply table on both pages, 行政复议/诉讼
     s = score_document(gold, build_report(doc, opts).model_dump(), stem)
