@@ -28,6 +28,7 @@ class _Piece:
     text: str
     cell: SourceCell
     glued: bool = False
+    weak: bool = False  # an empty position that may be padding (a non-breaking space)
 
 
 # One character of a vertically printed group label (三/、/本/年/度/办/理/结/果) that PDF text extraction
@@ -52,7 +53,9 @@ def _nbsp_pieces(cell: SourceCell) -> list[_Piece] | None:
         head, tail = [], text
     else:
         return None
-    return head + [_Piece("empty", "", cell) if t == "\xa0" else _Piece("value", t, cell, glued=True)
+    # a non-breaking space stands for an empty cell, or is only padding inside a cell ("0&nbsp;"): the
+    # row's length decides (values/assign.py ``_weighed``)
+    return head + [_Piece("empty", "", cell, weak=True) if t == "\xa0" else _Piece("value", t, cell, glued=True)
                    for t in _NBSP_TOKENS.findall(tail)]
 
 
@@ -102,7 +105,8 @@ def _candidate(labels: list[_Piece], values: list[_Piece], row: SourceRow, grid:
         label="".join(p.text for p in labels),
         label_parts=[p.text for p in labels],
         values=[
-            ValueToken(text=p.text, prov=p.cell.prov, confidence=p.cell.confidence, empty=p.kind == "empty", glued=p.glued)
+            ValueToken(text=p.text, prov=p.cell.prov, confidence=p.cell.confidence, empty=p.kind == "empty",
+                       glued=p.glued, weak=p.weak)
             for p in values
         ],
         prov=Provenance(line=first.prov.line or row.prov.line, page=first.prov.page or row.prov.page,
@@ -146,12 +150,11 @@ def _no_number_yet(c: RowCandidate) -> bool:
     return all(v.weak for v in c.values)
 
 
-def _drop_weak(c: RowCandidate) -> RowCandidate:
-    """A row whose white-space lines are not between its numbers (no number came, or it is no run): as
-    before them."""
-    if not any(v.weak for v in c.values) or not _no_number_yet(c):
+def _drop_weak(c: RowCandidate, lines: int) -> RowCandidate:
+    """A row that took ``lines`` lines of white space and no number after them: the lines were no cells."""
+    if not lines or not _no_number_yet(c):
         return c
-    return c.model_copy(update={"values": [v for v in c.values if not v.weak]})
+    return c.model_copy(update={"values": c.values[:len(c.values) - lines]})
 
 
 _FRACTION = re.compile(r"^\.\d+$")
@@ -164,10 +167,12 @@ def join_value_runs(cands: list[RowCandidate]) -> list[RowCandidate]:
     only where it makes the row exactly as long as its template row; anywhere else it says nothing."""
     out: list[RowCandidate] = []
     open_run = False
+    lines = 0  # lines of white space the last row took
     for c in cands:
         if _weak_line(c):
             if out and (open_run or (out[-1].label and _no_number_yet(out[-1]))):
                 out[-1] = out[-1].model_copy(update={"values": out[-1].values + c.values})
+                lines += 1
             continue
         if open_run and _FRACTION.match(c.label) and not c.values and out[-1].values \
                 and not out[-1].values[-1].empty and "." not in out[-1].values[-1].text:
@@ -178,14 +183,14 @@ def join_value_runs(cands: list[RowCandidate]) -> list[RowCandidate]:
             continue
         if _single_value(c) and out and (open_run or (out[-1].label and _no_number_yet(out[-1]))):
             out[-1] = out[-1].model_copy(update={"values": out[-1].values + c.values})
-            open_run = True
+            open_run, lines = True, 0
             continue
         if out:
-            out[-1] = _drop_weak(out[-1])
+            out[-1] = _drop_weak(out[-1], lines)
         out.append(c)
-        open_run = False
+        open_run, lines = False, 0
     if out:
-        out[-1] = _drop_weak(out[-1])
+        out[-1] = _drop_weak(out[-1], lines)
     return out
 
 

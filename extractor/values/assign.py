@@ -358,13 +358,17 @@ WEAK_BLANK_REASON = "blank: the cell is a line of white space in the text, which
 
 
 def _weighed(tokens: list[ValueToken], k: int) -> list[ValueToken]:
-    """Lines of white space among a row's numbers (tables/rows.py ``weak`` tokens) are its blank cells only
-    when, with them, the row has exactly ``k`` positions; otherwise they say nothing and are dropped."""
+    """Empty positions that may be padding (tables/rows.py ``weak`` tokens) are the row's blank cells only
+    where the row can hold them: a line of white space among one-number lines when, with them, the row has
+    exactly ``k`` positions; a non-breaking space between glued digits when, with them, it has at most
+    ``k`` (each position holds a cell or more). Otherwise they say nothing and are dropped: "0&nbsp;" in
+    every cell of a row, flattened to "0 0 0 0 0  00" (13 positions for 7 cells), is padding."""
     if not any(t.weak for t in tokens):
         return tokens
     strong = [t for t in tokens if not t.weak]
-    if len(tokens) == k and strong and not any(t.glued for t in strong):
-        return tokens
+    glued = any(t.glued for t in strong)
+    if not strong or (len(tokens) == k and not glued) or (glued and len(tokens) <= k):
+        return tokens  # (a row of nothing but non-breaking spaces is a row of blank cells)
     return strong
 
 

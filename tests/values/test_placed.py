@@ -168,3 +168,18 @@ def test_white_space_lines_never_take_a_number_out_of_its_place() -> None:
     rd = read_row(KEYS, [ValueToken(text=t, empty=not t.strip(), weak=not t.strip())
                          for t in ("1", "2", " ", "0", "0", "0", "0", "3")], 100.0, SUM_LAST)
     assert [rd.cells[k].value for k in KEYS] == [1, 2, 0, 0, 0, 0, 3]
+
+
+def test_non_breaking_spaces_that_pad_every_cell_are_no_blank_cells() -> None:
+    # a Word-made HTML table with "0&nbsp;" in every cell (a real department report), through
+    # get_text(""): 13 positions for 7 cells if each nbsp were a blank, so they are padding
+    text = "三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量0\xa00\xa00\xa00\xa00\xa0\xa000\n"
+    rep = extract(text, {"template": "2021"})
+    assert [rep.cells[k].value for k in KEYS] == [0] * 7
+
+
+def test_a_non_breaking_space_between_glued_digits_is_still_a_blank_cell() -> None:
+    # 12 | blank | 0 0 0 0 | 12: with the nbsp the row has no more positions than cells
+    rd = read_row(KEYS, [ValueToken(text="12", glued=True), ValueToken(text="", empty=True, weak=True),
+                         ValueToken(text="000012", glued=True)], 100.0, SUM_LAST)
+    assert rd.cells[KEYS[1]].value is None and rd.cells[KEYS[-1]].value == 12
