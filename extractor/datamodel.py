@@ -29,6 +29,10 @@ Number = int | float
 Format = Literal["text", "pdf", "docx", "doc", "wps", "html", "markdown", "image", "unknown"]
 Status = Literal["ok", "partial", "failed", "needs_ocr"]
 CellSource = Literal["read", "blank", "split", "inferred", "repaired", "missing"]
+# How a cell's text came to be: from a text layer; read by OCR (under a red seal: its confidence is halved
+# and the seal's strokes may have been read as digits); an empty cell on a scan (nothing over it: most
+# likely left blank) or under a seal (something may be printed there).
+Reading = Literal["text", "ocr", "ocr_under_seal", "blank_on_scan", "hidden_by_seal"]
 
 
 class _Model(BaseModel):
@@ -52,6 +56,7 @@ class SourceCell(_Model):
     text: str
     prov: Provenance = Field(default_factory=Provenance)
     confidence: float = Field(1.0, description="reading confidence (OCR score; 1.0 for text layers)")
+    reading: Reading = "text"
     space_only: bool = Field(False, description="a line of text holding only white space: in text with one "
                              "cell per line (HTML through get_text) a cell whose content was a space")
 
@@ -84,6 +89,7 @@ class Word(_Model):
     confidence: float = 1.0
     engine: str = "text"
     angle: float | None = Field(None, description="text line angle in degrees (OCR), for deskewing")
+    reading: Reading = "text"
 
 
 class PageFrame(_Model):
@@ -214,6 +220,7 @@ class ValueToken(_Model):
     text: str
     prov: Provenance = Field(default_factory=Provenance)
     confidence: float = 1.0
+    reading: Reading = "text"
     empty: bool = Field(False, description="an empty cell (a position with nothing in it)")
     glued: bool = Field(False, description="digits cut off the end of a label with no separator")
     weak: bool = Field(False, description="an empty position told only by a line of white space (empty is "
@@ -249,6 +256,8 @@ class Cell(_Model):
     unit: str | None = None
     source: CellSource = "read"
     confidence: float = Field(1.0, ge=0.0, le=1.0)
+    reading: Reading = Field("text", description="how the cell's text came to be: text layer, OCR (under a "
+                             "seal), or an empty cell on a scan (under a seal)")
     reason: str | None = Field(None, description="why a value was split, inferred, repaired or is missing")
     candidates: list[list[Number | None]] | None = Field(
         None, description="for glued digits: the alternative readings of the row that also fit"

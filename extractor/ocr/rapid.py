@@ -62,6 +62,6 @@ class RapidOcrEngine:
             bbox = (float(q[:, 0].min()), float(q[:, 1].min()), float(q[:, 0].max()), float(q[:, 1].max()))
             dx, dy = q[1, 0] - q[0, 0], q[1, 1] - q[0, 1]  # top edge, left to right
             angle = float(np.degrees(np.arctan2(dy, dx))) if dx > 0 else None
-            words.append(Word(text=str(text), prov=Provenance(page=page, bbox=bbox), confidence=float(score),
+            words.append(Word(text=str(text), prov=Provenance(page=page, bbox=bbox), confidence=float(score), reading="ocr",
                               engine=self.name, angle=angle))
         return words

@@ -65,7 +65,7 @@ def under_stamp(words: list[Word], mask: np.ndarray | None) -> list[Word]:
         hit = mask[max(0, y0): y1 + 1, max(0, x0): x1 + 1].any() if x1 >= 0 else False
         if hit and len(w.text.strip()) <= SEAL_TEXT_MAX and not any(ch.isdigit() for ch in w.text):
             continue
-        out.append(w.model_copy(update={"confidence": w.confidence * 0.5}) if hit else w)
+        out.append(w.model_copy(update={"confidence": w.confidence * 0.5, "reading": "ocr_under_seal"}) if hit else w)
     return out
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from statistics import median
 
-from ..datamodel import Provenance, SourceCell, SourceRow, Word
+from ..datamodel import Provenance, Reading, SourceCell, SourceRow, Word
 from ..pageimage.rules import skew_angle
 from ..values.parse import parse_value
 
@@ -124,7 +124,7 @@ def _cells(line: _Line, page: int) -> tuple[list[SourceCell], list[float]]:
         x1 = max(b.word.prov.bbox[2] for b in g if b.word.prov.bbox)
         y1 = max(b.word.prov.bbox[3] for b in g if b.word.prov.bbox)
         cells.append(SourceCell(text="".join(b.word.text for b in g), confidence=min(b.word.confidence for b in g),
-                                prov=Provenance(page=page, bbox=(x0, y0, x1, y1))))
+                                reading=reading_of([b.word for b in g]), prov=Provenance(page=page, bbox=(x0, y0, x1, y1))))
     return cells, xs
 
 
@@ -229,8 +229,22 @@ def _even_columns(header: list[tuple[str, float, float]], xs: list[float], step:
     width = (x1 - x0) / n if n else 0
     return [x0 + (k + 0.5) * width for k in range(n)] if n > len(xs) else None
 
-HIDDEN_CONFIDENCE = 0.0  # an empty cell under a seal: something may be printed there
-BLANK_CONFIDENCE = 0.5  # an empty cell with nothing over it: most likely left blank
+HIDDEN_CONFIDENCE = 0.0  # an empty cell under a seal (reading "hidden_by_seal"): something may be printed there
+BLANK_CONFIDENCE = 0.5  # an empty cell with nothing over it (reading "blank_on_scan"): most likely left blank
+_READING_ORDER: tuple[Reading, ...] = ("text", "ocr", "ocr_under_seal")
+
+
+def reading_of(words: list[Word]) -> Reading:
+    """The reading of a cell made of these words: the least sure of theirs (one word under a seal puts the
+    cell under it)."""
+    return max((w.reading for w in words), key=_READING_ORDER.index, default="text")
+
+
+def empty_cell(hidden: bool, prov: Provenance) -> SourceCell:
+    """An empty cell of a scan: under a seal (unreadable, not blank) or with nothing over it."""
+    if hidden:
+        return SourceCell(text="", confidence=HIDDEN_CONFIDENCE, reading="hidden_by_seal", prov=prov)
+    return SourceCell(text="", confidence=BLANK_CONFIDENCE, reading="blank_on_scan", prov=prov)
 
 
 def _fill_blanks(rows: list[_Row], page: int, angle: float = 0.0,
@@ -268,8 +282,7 @@ def _place(cols: list[float], r: _Row, num: list[int]) -> dict[int, int] | None:
 
 def _empty(x: float, y: float, page: int, angle: float, hidden: Callable[[float, float], bool] | None) -> SourceCell:
     px, py = _page_point(x, y, angle)
-    conf = HIDDEN_CONFIDENCE if hidden is not None and hidden(px, py) else BLANK_CONFIDENCE
-    return SourceCell(text="", confidence=conf, prov=Provenance(page=page))
+    return empty_cell(hidden is not None and hidden(px, py), Provenance(page=page))
 
 
 def _page_point(x: float, y: float, angle: float) -> tuple[float, float]:

@@ -80,7 +80,7 @@ def _split_cell(cell: SourceCell) -> list[_Piece]:
         return [_Piece("empty", "", cell)]
     if parse_value(text).kind != "text":
         return [_Piece("value", text, cell)]
-    if cell.confidence < 1.0 and strip_edge_glyphs(text) is not None:
+    if cell.reading != "text" and strip_edge_glyphs(text) is not None:
         return [_Piece("value", text, cell)]  # OCR: a stray glyph beside the digits ("人0"); the reader says so
     parts = WS.split(text)
     if len(parts) > 1 and all(parse_value(t).kind != "text" for t in parts):
@@ -105,8 +105,8 @@ def _candidate(labels: list[_Piece], values: list[_Piece], row: SourceRow, grid:
         label="".join(p.text for p in labels),
         label_parts=[p.text for p in labels],
         values=[
-            ValueToken(text=p.text, prov=p.cell.prov, confidence=p.cell.confidence, empty=p.kind == "empty",
-                       glued=p.glued, weak=p.weak)
+            ValueToken(text=p.text, prov=p.cell.prov, confidence=p.cell.confidence, reading=p.cell.reading,
+                       empty=p.kind == "empty", glued=p.glued, weak=p.weak)
             for p in values
         ],
         prov=Provenance(line=first.prov.line or row.prov.line, page=first.prov.page or row.prov.page,
@@ -202,7 +202,7 @@ def _holds_several_numbers(cell: SourceCell) -> bool:
 def _merged_columns(rows: list[SourceRow]) -> bool:
     """A text-layer cell holding several numbers. (On a scan an OCR box often spans two neighbouring cells;
     the boxes' positions still place them in their columns, so an OCR grid stays a grid.)"""
-    return any(c.confidence >= 1.0 and _holds_several_numbers(c) for r in rows for c in r.cells)
+    return any(c.reading == "text" and _holds_several_numbers(c) for r in rows for c in r.cells)
 
 
 def _as_sequence(cands: list[RowCandidate]) -> list[RowCandidate]:

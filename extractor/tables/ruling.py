@@ -10,8 +10,8 @@ whether the page is read by its grids at all (``RuledPage.usable``).
 1. Each word goes to the cell holding its centre (in the grid's upright frame). A row of the output is one
    band between two horizontal rules: its cells left to right (label cells, then value cells); a cell
    merged over several bands is given in its top band only (as text-layer PDFs give it), an empty cell is
-   ``""`` with the scan conventions of ``geometry`` (confidence ``BLANK_CONFIDENCE``; ``HIDDEN_CONFIDENCE``
-   under a seal, where the seal's lettering read into a value cell, "人0", is dropped as well).
+   ``""`` with the scan conventions of ``geometry`` (reading ``blank_on_scan``; ``hidden_by_seal`` under
+   a seal, where the seal's lettering read into a value cell, "人0", is dropped as well).
 2. A page is read by its grids (``usable``) when they hold ``MIN_NUMERIC_COVER`` of its numbers and no
    cell holds numbers on two lines (a horizontal rule the grid missed: two rows' values in one row).
 
@@ -29,7 +29,7 @@ from statistics import median
 
 from ..datamodel import BBox, PageFrame, PageGrid, Provenance, SourceCell, SourceRow, Word
 from ..pageimage.seal import SEAL_TEXT_MAX
-from .geometry import BLANK_CONFIDENCE, HIDDEN_CONFIDENCE, _is_number
+from .geometry import _is_number, empty_cell, reading_of
 
 # Numbers in one cell more than this many box heights apart (centres) are on two lines.
 STACKED_LINES = 0.6
@@ -163,12 +163,12 @@ def _grid_rows(g: PageGrid, placed: dict[int, list[_Placed]], page: int, pager: 
             if words:
                 bbox = _union([p.word.prov.bbox for p in words if p.word.prov.bbox])
                 cells.append(SourceCell(text=_cell_text(words), confidence=min(p.word.confidence for p in words),
+                                        reading=reading_of([p.word for p in words]),
                                         prov=prov.model_copy(update={"bbox": bbox})))
                 continue
             px, py = pager.point((x0 + x1) / 2, (y0 + y1) / 2)
-            conf = HIDDEN_CONFIDENCE if hidden is not None and hidden(px, py) else BLANK_CONFIDENCE
-            cells.append(SourceCell(text="", confidence=conf,
-                                    prov=prov.model_copy(update={"bbox": pager.box(x0, y0, x1, y1)})))
+            cells.append(empty_cell(hidden is not None and hidden(px, py),
+                                    prov.model_copy(update={"bbox": pager.box(x0, y0, x1, y1)})))
         if cells:
             band = pager.box(g.xs[0], g.ys[i], g.xs[-1], g.ys[i + 1])
             rows.append(SourceRow(cells=cells, prov=Provenance(page=page, bbox=band, row=i)))

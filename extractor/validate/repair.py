@@ -20,8 +20,6 @@ CONFUSABLE: dict[str, str] = {
     "0": "689", "1": "74", "2": "7", "3": "85", "4": "19", "5": "63", "6": "8503", "7": "12",
     "8": "03695", "9": "084",
 }
-# A reading under a seal (OCR confidence halved) may be any misreading, not only a usual confusion.
-SEAL_CONFIDENCE = 0.5
 # A repair needs at least this many identities that the corrected value makes hold.
 MIN_SUPPORT = 1
 
@@ -39,7 +37,7 @@ def _open(c: Cell, in_failing: bool) -> bool:
     takes part in an identity that fails."""
     if c.value is None:
         return c.source in ("blank", "missing")
-    return in_failing and c.source == "read" and c.confidence < SEAL_CONFIDENCE
+    return in_failing and c.source == "read" and c.reading == "ocr_under_seal"
 
 
 def infer_hidden(cells: dict[str, Cell], t: Template) -> list[str]:
@@ -120,7 +118,7 @@ def repair_confusions(cells: dict[str, Cell], t: Template) -> list[str]:
         if len(sols) != 1:
             continue
         v = sols.pop()
-        under_seal = c.confidence < SEAL_CONFIDENCE  # OCR confidence halved under a seal (textlayer/scan.py)
+        under_seal = c.reading == "ocr_under_seal"  # read under a seal: any misreading, not only a usual confusion
         if v is None or v < 0 or not (under_seal or is_confusion(str(abs(c.value)), v)):
             continue
         trial = {**values, key: v}

@@ -71,21 +71,25 @@ OCR_LETTERS = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "
 
 
 def _read(key: str, tok: ValueToken, conf: float) -> Cell:
+    return _read_token(tok, conf).model_copy(update={"reading": tok.reading})
+
+
+def _read_token(tok: ValueToken, conf: float) -> Cell:
     p = parse_value(tok.text)
+    ocr = tok.reading != "text"
     if tok.empty or p.kind == "blank":
-        if tok.empty and tok.confidence == 0.0:  # no text read where a seal covers the cell
+        if tok.empty and tok.reading == "hidden_by_seal":  # no text read where a seal covers the cell
             return Cell(value=None, raw="", source="missing", confidence=0.0, review=True, prov=tok.prov,
                         reason="nothing readable in this cell of the scan: a seal covers it")
-        if tok.empty and tok.confidence < 1.0:  # a column with no box on a scan
+        if tok.empty and tok.reading == "blank_on_scan":  # a column with no box on a scan
             return Cell(value=None, raw="", source="blank", confidence=0.5, prov=tok.prov,
                         reason="no text read in this cell of the scan")
         return Cell(value=None, raw=tok.text, source="blank", confidence=conf, prov=tok.prov)
-    if p.kind == "text" and tok.confidence < 1.0:
+    if p.kind == "text" and ocr:
         q = parse_value(tok.text.translate(OCR_LETTERS))
         if q.kind == "number":
             return Cell(value=q.value, raw=tok.text, unit=q.unit, source="repaired", confidence=min(conf, 0.8),
                         review=True, prov=tok.prov, reason=f"OCR letters read as digits: {tok.text!r} -> {q.value}")
-    if p.kind == "text" and tok.confidence < 1.0:
         e = strip_edge_glyphs(tok.text)
         if e is not None:
             return Cell(value=e.value, raw=tok.text, unit=e.unit, source="repaired", confidence=min(conf, 0.5),
@@ -374,6 +378,15 @@ def _weighed(tokens: list[ValueToken], k: int) -> list[ValueToken]:
 
 def read_row(keys: list[str], tokens: list[ValueToken], label_score: float,
              rule: RowRule = NO_RULE) -> RowReading:
+    rd = _read_row(keys, tokens, label_score, rule)
+    if any(t.reading != "text" for t in tokens):  # cells split or placed from OCR tokens were read by OCR
+        rd.cells = {k: c.model_copy(update={"reading": "ocr"}) if c.reading == "text" else c
+                    for k, c in rd.cells.items()}
+    return rd
+
+
+def _read_row(keys: list[str], tokens: list[ValueToken], label_score: float,
+              rule: RowRule = NO_RULE) -> RowReading:
     k = len(keys)
     conf_label = max(0.0, min(1.0, label_score / 100.0))
     tokens = _weighed(tokens, k)

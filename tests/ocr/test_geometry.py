@@ -19,7 +19,7 @@ def word(text: str, x: float, y: float, angle: float = 0.0, w: float | None = No
     hw, hh = w / 2, H / 2
     ex, ey = abs(hw * math.cos(a)) + abs(hh * math.sin(a)), abs(hw * math.sin(a)) + abs(hh * math.cos(a))
     return Word(text=text, prov=Provenance(page=1, bbox=(cx - ex, cy - ey, cx + ex, cy + ey)), angle=angle,
-                engine="test")
+                engine="test", reading="ocr")
 
 
 COLS = [400, 460, 520, 580, 640, 700, 760]

@@ -70,7 +70,7 @@ def word(text: str, cx: float, cy: float, angle: float) -> Word:
     ex = abs(w / 2 * math.cos(a)) + abs(H / 2 * math.sin(a))
     ey = abs(w / 2 * math.sin(a)) + abs(H / 2 * math.cos(a))
     return Word(text=text, prov=Provenance(page=1, bbox=(x - ex, y - ey, x + ex, y + ey)), angle=angle,
-                confidence=0.97, engine="test")
+                confidence=0.97, engine="test", reading="ocr")
 
 
 def page(angle: float = 2.0, seal: bool = True, rules: bool = True,
@@ -149,6 +149,7 @@ def test_grid_rows_keep_merged_cells_and_blanks_in_place(angle: float) -> None:
     assert rows[7] == [LABELS[7], *expected_values(7)]
     blanks = [c for c in ruled.tables[0].rows[4].cells if not c.text]
     assert [c.confidence for c in blanks] == [BLANK_CONFIDENCE] * 2
+    assert {c.reading for c in blanks} == {"blank_on_scan"}
     assert all(c.prov.page == 1 and c.prov.bbox is not None for c in blanks)  # the empty cell's box
 
 
@@ -159,6 +160,7 @@ def test_seal_over_the_grid_empty_cells_under_it_are_hidden_not_blank() -> None:
     assert texts(rows)[7] == [LABELS[7], *expected_values(7)]
     conf = [c.confidence for c in rows[7].cells[1:]]
     assert conf[4] == conf[5] == HIDDEN_CONFIDENCE
+    assert rows[7].cells[5].reading == rows[7].cells[6].reading == "hidden_by_seal"
     assert conf[0] > 0.9 and conf[6] > 0.9
     assert [c.confidence for c in rows[4].cells if not c.text] == [BLANK_CONFIDENCE] * 2  # away from the seal
 

@@ -45,8 +45,8 @@ def test_numbers_inside_a_label_do_not_split_it() -> None:
 
 def test_ocr_cell_with_a_seal_glyph_beside_its_digit_stays_a_value() -> None:
     """"人0" read under a seal must not start a new row with label 人 (text layers keep the old reading)."""
-    cells = [SourceCell(text="5.要求行政机关确认或重新出具已获取信息", confidence=0.9)]
-    cells += [SourceCell(text=t, confidence=0.6) for t in ["0", "人0", "0", "0", "0", "0", "0"]]
+    cells = [SourceCell(text="5.要求行政机关确认或重新出具已获取信息", confidence=0.9, reading="ocr")]
+    cells += [SourceCell(text=t, confidence=0.6, reading="ocr") for t in ["0", "人0", "0", "0", "0", "0", "0"]]
     cands = row_to_candidates(SourceRow(cells=cells), grid=True)
     assert len(cands) == 1 and [v.text for v in cands[0].values] == ["0", "人0", "0", "0", "0", "0", "0"]
 

@@ -63,7 +63,7 @@ def test_ocr_glyphs_beside_digits_are_dropped_and_said() -> None:
     from extractor.datamodel import ValueToken
     from extractor.values.assign import _read
 
-    c = _read("k", ValueToken(text="人0", confidence=0.6), 0.6)
+    c = _read("k", ValueToken(text="人0", confidence=0.6, reading="ocr"), 0.6)
     assert (c.value, c.source, c.raw, c.review) == (0, "repaired", "人0", True) and "人0" in (c.reason or "")
-    assert _read("k", ValueToken(text="1人0", confidence=0.6), 0.6).value is None
+    assert _read("k", ValueToken(text="1人0", confidence=0.6, reading="ocr"), 0.6).value is None
     assert _read("k", ValueToken(text="人0", confidence=1.0), 1.0).value is None
