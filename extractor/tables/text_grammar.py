@@ -51,13 +51,18 @@ def _pipe_row(text: str, line: int, table: int) -> SourceRow | None:
     return SourceRow(cells=[_cell(p, line) for p in parts], prov=Provenance(line=line, table=table))
 
 
+# A pipe between cells as converters write it: with a space on either side ("规章 | 0", "规章| 0", "规章 |0").
+_PIPE_BETWEEN = re.compile(r"\|\s|\s\|")
+
+
 def _is_pipe_line(text: str) -> bool:
     """A markdown pipe-table line: "| a | b |", or without the outer pipes as html2text writes them
-    ("规章 | 0 | 0 | 0", "行政许可 | 0"), or a separator line ("---|---")."""
+    ("规章 | 0 | 0 | 0", "行政许可 | 0", and where the cells' text has no padding "规章| 0| 0| 0"), or a
+    separator line ("---|---")."""
     t = text.strip()
     if t.count("|") >= 2 and (t.startswith("|") or t.endswith("|")):
         return True
-    return " | " in t or bool(_PIPE_SEPARATOR.match(t))
+    return bool(_PIPE_BETWEEN.search(t)) or bool(_PIPE_SEPARATOR.match(t))
 
 
 def _is_single_cell_line(text: str) -> bool:

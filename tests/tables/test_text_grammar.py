@@ -39,3 +39,9 @@ def test_html2text_pipe_rows_without_outer_pipes() -> None:
 
 def test_prose_with_one_pipe_is_not_a_table_row() -> None:
     assert rows_of("网站标识码|备案号") == [["网站标识码|备案号"]]
+
+
+def test_html2text_pipe_rows_of_cells_without_padding() -> None:
+    """html2text on a page whose cells hold no padding (a real department report) writes ``a| b| c``."""
+    text = "行政许可| 0| 0| 0  \n行政事业性收费| 0|  0  \n政府集中采购| 3| 922533.2元  \n"
+    assert rows_of(text) == [["行政许可", "0", "0", "0"], ["行政事业性收费", "0", "0"], ["政府集中采购", "3", "922533.2元"]]
