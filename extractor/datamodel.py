@@ -21,7 +21,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: Cell.reading added; Report.errors (never filled) removed
 
 BBox = tuple[float, float, float, float]
 Number = int | float
@@ -307,7 +307,6 @@ class Report(_Model):
     units: dict[str, str] = Field(default_factory=dict)
     rows: list[RowMatch] = Field(default_factory=list)
     checks: list[Check] = Field(default_factory=list)
-    errors: list[ErrorInfo] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     timings: dict[str, float] = Field(default_factory=dict)
 

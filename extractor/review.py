@@ -382,7 +382,6 @@ def render_review_html(source: Path | bytes | None, report: Report, dpi: int = 1
             f"format {escape(report.format)} · status {escape(report.status)} · {len(report.cells)} cells · "
             f"{len(fails)} failed identities · {sum(c.review for c in report.cells.values())} cells to review")
     notes = "".join(f'<p class="note">warning: {escape(w)}</p>' for w in report.warnings)
-    notes += "".join(f'<p class="note">error [{escape(e.code)}]: {escape(e.message)}</p>' for e in report.errors)
     title = report.title or report.source or "document"
     summary = json.dumps({"source": report.source, "sha256": report.sha256, "template": report.template,
                           "failed_identities": [c.id for c in fails]}, ensure_ascii=False).replace("<", "\\u003c")

@@ -14,9 +14,9 @@ state), ``outputs`` (derived tables), ``runner`` (the run), ``ray_engine`` (``en
 from __future__ import annotations
 
 from .outputs import CSV_FIELDS
-from .records import BATCH_CODES, BatchRecord, Extractor
+from .records import BatchRecord, Extractor
 from .runner import BatchLockedError, default_workers, run_batch
 from .sources import SKIP_NAMES, list_inputs, open_source
 
-__all__ = ["BATCH_CODES", "BatchLockedError", "BatchRecord", "CSV_FIELDS", "Extractor", "SKIP_NAMES",
+__all__ = ["BatchLockedError", "BatchRecord", "CSV_FIELDS", "Extractor", "SKIP_NAMES",
            "default_workers", "list_inputs", "open_source", "run_batch"]

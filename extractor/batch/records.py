@@ -28,8 +28,6 @@ from ..errors import ExtractorError
 from ..options import Options
 from ..pipeline import extract
 
-BATCH_CODES = ("not_a_report", "tables_not_found", "timeout", "memory", "crashed", "internal")
-
 
 class BatchRecord(BaseModel):
     path: str

@@ -4,7 +4,6 @@ jieba tokens (domain user dictionary in models/lexicon/userdict.txt)."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from rapidfuzz import fuzz
@@ -53,12 +52,6 @@ def similarity(a: str, b: str) -> float:
     ta, tb = tokens(a), tokens(b)
     tok = 200.0 * len(ta & tb) / (len(ta) + len(tb)) if ta and tb else 0.0
     return CHAR_WEIGHT * ch + TOKEN_WEIGHT * tok
-
-
-@dataclass(frozen=True)
-class Scored:
-    row: RowSpec
-    score: float
 
 
 class LabelMatcher:
@@ -114,12 +107,3 @@ class LabelMatcher:
         while len(rest) > 1 and self.is_group_label(rest[0]):
             rest.pop(0)
         return "".join(rest)
-
-    def ranked(self, label: str, section: str | None = None) -> list[Scored]:
-        rows = [r for r in self.rows if section is None or r.section == section]
-        out = [Scored(r, self.score(label, r)) for r in rows]
-        return sorted(out, key=lambda s: -s.score)
-
-    def best(self, label: str) -> tuple[Scored | None, Scored | None]:
-        r = self.ranked(label)
-        return (r[0] if r else None, r[1] if len(r) > 1 else None)
