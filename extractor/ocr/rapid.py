@@ -5,13 +5,13 @@ and would try to download the missing ones)."""
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any
 
 import numpy as np
 
 from ..datamodel import Provenance, Word
 from ..errors import EngineError, MissingDependencyError
+from ..settings import settings
 
 INSTALL_HINT = "OCR needs the 'ocr' extra: pip install 'extractor[ocr]' (rapidocr==3.10.0 and onnxruntime)"
 # Two intra-op threads: measured 2.6 s/page at 200 dpi on 2 cores vs 4.7 s with one (tooling notes §4).
@@ -36,7 +36,7 @@ class RapidOcrEngine:
         except ImportError as e:
             raise MissingDependencyError(INSTALL_HINT) from e
         logging.getLogger("RapidOCR").setLevel(logging.WARNING)
-        n = threads or int(os.environ.get("EXTRACTOR_OCR_THREADS", DEFAULT_THREADS))
+        n = threads or settings().ocr_threads or DEFAULT_THREADS
         params: dict[str, Any] = {
             "EngineConfig.onnxruntime.intra_op_num_threads": n,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,

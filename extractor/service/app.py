@@ -12,8 +12,9 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
-from ..errors import MissingDependencyError, OptionsError
+from ..errors import MissingDependencyError
 from ..options import Limits
+from ..settings import settings
 from .admission import MULTIPART_SLACK, REQUEST_IDLE_S, REQUEST_READ_S, _BodyLimit
 from .errors import _install_error_handlers
 from .pool import Workers
@@ -83,16 +84,6 @@ class Service:
             await asyncio.to_thread(shutil.rmtree, job_tmp, True)
 
 
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        return int(value)
-    except ValueError as e:
-        raise OptionsError(f"{name} must be an integer, not {value!r}") from e
-
-
 def create_app(concurrency: int = 2, limits: Limits | None = None, timeout_s: float | None = None,
                review_keep: int | None = None, review_max_bytes: int | None = None,
                tmp_dir: str | os.PathLike[str] | None = None, recycle_after: int | None = 200,
@@ -110,12 +101,13 @@ def create_app(concurrency: int = 2, limits: Limits | None = None, timeout_s: fl
         raise MissingDependencyError("the service needs: pip install 'extractor[service]'") from e
     from ..templates import all_templates
 
+    env = settings()
     if limits is None:
-        limits = Limits(max_file_bytes=_env_int("EXTRACTOR_MAX_FILE_BYTES", Limits().max_file_bytes))
+        limits = Limits(max_file_bytes=env.max_file_bytes or Limits().max_file_bytes)
     if review_keep is None:
-        review_keep = _env_int("EXTRACTOR_REVIEW_KEEP", 64)
+        review_keep = env.review_keep
     if review_max_bytes is None:
-        review_max_bytes = _env_int("EXTRACTOR_REVIEW_MAX_MB", 512) * 1024 * 1024
+        review_max_bytes = env.review_max_mb * 1024 * 1024
     svc = Service(concurrency, limits, timeout_s or limits.timeout_s, review_keep, review_max_bytes, tmp_dir,
                   recycle_after)
 

@@ -6,7 +6,6 @@ identities (勾稽关系) expanded into concrete key lists.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -16,13 +15,14 @@ from typing import Any
 import yaml
 
 from ..errors import TemplateError
+from ..settings import settings
 
 TEMPLATE_IDS = ("2019", "2021")
 
 
 def models_dir() -> Path:
     """The ``models/`` folder: ``EXTRACTOR_MODELS_DIR`` if set, else the one beside the package."""
-    env = os.environ.get("EXTRACTOR_MODELS_DIR")
+    env = settings().models_dir
     if env:
         return Path(env)
     here = Path(__file__).resolve().parent.parent

@@ -7,7 +7,6 @@ temporary folder with a throw-away LibreOffice profile, removed in ``finally``.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
@@ -17,6 +16,7 @@ from ..datamodel import Document
 from ..errors import CorruptDocumentError, EngineError, ExtractionTimeout, MissingDependencyError
 from ..ingest import RawInput
 from ..options import Options
+from ..settings import settings
 
 INSTALL_HINT = ("DOC/WPS files need LibreOffice to convert them: apt-get install libreoffice-writer "
                 "(or set EXTRACTOR_SOFFICE to the soffice binary)")
@@ -25,7 +25,7 @@ CONVERT_TIMEOUT_S = 60.0
 
 
 def soffice() -> str:
-    exe = os.environ.get("EXTRACTOR_SOFFICE") or shutil.which("soffice") or shutil.which("libreoffice")
+    exe = settings().soffice or shutil.which("soffice") or shutil.which("libreoffice")
     if not exe:
         raise MissingDependencyError(INSTALL_HINT)
     return exe
