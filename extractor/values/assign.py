@@ -359,26 +359,48 @@ def _reshaped(keys: list[str], toks: list[ValueToken], conf: float, rule: RowRul
 
 
 WEAK_BLANK_REASON = "blank: the cell is a line of white space in the text, which makes the row exactly as long as its template row"
+WEAK_DOUBT_REASON = ("a non-breaking space read as a blank cell and read as padding gives two readings that "
+                     "both fit the row")
 
 
-def _weighed(tokens: list[ValueToken], k: int) -> list[ValueToken]:
-    """Empty positions that may be padding (tables/rows.py ``weak`` tokens) are the row's blank cells only
-    where the row can hold them: a line of white space among one-number lines when, with them, the row has
-    exactly ``k`` positions; a non-breaking space between glued digits when, with them, it has at most
-    ``k`` (each position holds a cell or more). Otherwise they say nothing and are dropped: "0&nbsp;" in
-    every cell of a row, flattened to "0 0 0 0 0  00" (13 positions for 7 cells), is padding."""
+def _weak_variants(tokens: list[ValueToken], k: int) -> list[list[ValueToken]]:
+    """The ways to take the row's empty positions that may be padding (tables/rows.py ``weak`` tokens): as
+    blank cells where the row can hold them — a line of white space among one-number lines when, with
+    them, the row has exactly ``k`` positions; a non-breaking space between glued digits when it has at
+    most ``k`` (each position holds a cell or more) — and as nothing. "0&nbsp;" in every cell of a row,
+    flattened to "0 0 0 0 0  00", is 13 positions for 7 cells: padding only."""
     if not any(t.weak for t in tokens):
-        return tokens
+        return [tokens]
     strong = [t for t in tokens if not t.weak]
+    if not strong:
+        return [tokens]  # a row of nothing but non-breaking spaces is a row of blank cells
     glued = any(t.glued for t in strong)
-    if not strong or (len(tokens) == k and not glued) or (glued and len(tokens) <= k):
-        return tokens  # (a row of nothing but non-breaking spaces is a row of blank cells)
-    return strong
+    if (len(tokens) == k and not glued) or (glued and len(tokens) <= k):
+        return [tokens, strong]
+    return [strong]
+
+
+def _doubt(rd: RowReading, rule: RowRule) -> tuple[int, int, int]:
+    """How doubtful a reading of a row is: the row's own identities it breaks (blanks count 0), its cells
+    missing, its cells doubted."""
+    cells = [rd.cells[k] for k in rd.keys]
+    values = tuple(c.value or 0 for c in cells)
+    ok, n = rule.count(values) if all(c.source != "missing" for c in cells) else (0, 0)
+    return (n - ok, sum(c.source == "missing" for c in cells), sum(c.review for c in cells))
 
 
 def read_row(keys: list[str], tokens: list[ValueToken], label_score: float,
              rule: RowRule = NO_RULE) -> RowReading:
-    rd = _read_row(keys, tokens, label_score, rule)
+    readings = [_read_row(keys, v, label_score, rule) for v in _weak_variants(tokens, len(keys))]
+    rd = min(readings, key=lambda r: _doubt(r, rule))  # ties: blanks kept
+    if len(readings) > 1 and _doubt(readings[0], rule) == _doubt(readings[1], rule):
+        other = readings[1] if rd is readings[0] else readings[0]
+        for k in [k for k in keys if rd.cells[k].value != other.cells[k].value]:
+            c = rd.cells[k]
+            rd.cells[k] = c.model_copy(update={
+                "review": True, "ambiguous": True, "confidence": min(c.confidence, SPLIT_AMBIGUOUS_CONFIDENCE),
+                "candidates": [[rd.cells[j].value for j in keys], [other.cells[j].value for j in keys]],
+                "reason": f"{c.reason}; {WEAK_DOUBT_REASON}" if c.reason else WEAK_DOUBT_REASON})
     if any(t.reading != "text" for t in tokens):  # cells split or placed from OCR tokens were read by OCR
         rd.cells = {k: c.model_copy(update={"reading": "ocr"}) if c.reading == "text" else c
                     for k, c in rd.cells.items()}
@@ -389,7 +411,6 @@ def _read_row(keys: list[str], tokens: list[ValueToken], label_score: float,
               rule: RowRule = NO_RULE) -> RowReading:
     k = len(keys)
     conf_label = max(0.0, min(1.0, label_score / 100.0))
-    tokens = _weighed(tokens, k)
     filled_all = [t for t in tokens if not t.empty]
     if len(filled_all) > k and not any(t.glued for t in filled_all):
         joined = _joined(keys, filled_all, conf_label, rule) or _rejoined(keys, filled_all, conf_label, rule)

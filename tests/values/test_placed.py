@@ -183,3 +183,12 @@ def test_a_non_breaking_space_between_glued_digits_is_still_a_blank_cell() -> No
     rd = read_row(KEYS, [ValueToken(text="12", glued=True), ValueToken(text="", empty=True, weak=True),
                          ValueToken(text="000012", glued=True)], 100.0, SUM_LAST)
     assert rd.cells[KEYS[1]].value is None and rd.cells[KEYS[-1]].value == 12
+
+
+def test_a_non_breaking_space_is_padding_where_only_that_reading_keeps_the_row_total() -> None:
+    # "（二）部分公开…700000&nbsp;7" (a real report, get_text("")): 7|0|0|0|0|0|7, the nbsp pads the total's
+    # cell; read as a blank cell it would give 70 0 0 0 0 _ 7, whose total does not hold
+    rd = read_row(KEYS, [ValueToken(text="700000", glued=True), ValueToken(text="", empty=True, weak=True),
+                         ValueToken(text="7", glued=True)], 100.0, SUM_LAST)
+    assert [rd.cells[k].value for k in KEYS] == [7, 0, 0, 0, 0, 0, 7]
+    assert not any(c.review for c in rd.cells.values())
