@@ -89,6 +89,7 @@ class Word(_Model):
     confidence: float = 1.0
     engine: str = "text"
     angle: float | None = Field(None, description="text line angle in degrees (OCR), for deskewing")
+    size: float | None = Field(None, description="font size (text-layer PDF words)")
     reading: Reading = "text"
 
 
@@ -196,6 +197,18 @@ class ScanPage(_Model):
         return (min(xs) * f, min(ys) * f, max(xs) * f, max(ys) * f)
 
 
+class TextPage(_Model):
+    """What the text-layer PDF reader found on one page: its ruled tables (native grids), the words outside
+    them (unruled tables are rebuilt from these), and its text lines; table recovery lays them out."""
+
+    page: int
+    width: float
+    height: float
+    grids: list[SourceTable] = Field(default_factory=list)
+    words: list[Word] = Field(default_factory=list)
+    lines: list[TextLine] = Field(default_factory=list)
+
+
 class Document(_Model):
     """What a format backend hands to table recovery."""
 
@@ -208,6 +221,8 @@ class Document(_Model):
     needs_ocr: bool = False
     ocr_engine: str | None = None
     warnings: list[str] = Field(default_factory=list)
+    text_pages: list[TextPage] = Field(default_factory=list, description="text-layer PDF pages as the reader "
+                                       "found them (ruled grids, words, lines): tables/ makes their tables")
     scan_pages: list[ScanPage] = Field(default_factory=list, description="page images as the scan reader "
                                        "found them (words, ruled grids, seal): tables/ makes their tables")
     embedded: Document | None = Field(None, description="HTML held in the page's script strings (a report kept "

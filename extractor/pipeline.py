@@ -123,7 +123,7 @@ def _second_reading(doc: Document, cells: dict[str, Cell], t: Template, assigned
 def build_report(doc: Document, opts: Options | None = None) -> Report:
     opts = opts or Options()
     t0 = time.perf_counter()
-    doc = select_statistics_tables(tables.lay_out_scan(doc))
+    doc = select_statistics_tables(tables.lay_out(doc))
     report = Report(source=doc.name, format=doc.format, pages=doc.pages, warnings=list(doc.warnings),
                     ocr_engine=doc.ocr_engine)
     if doc.needs_ocr:

@@ -1,16 +1,16 @@
-"""Text-layer PDF (pdfplumber): ruled tables from the page's rules, unruled tables from word geometry.
+"""Text-layer PDF (pdfplumber): each page as read — its ruled tables, the words outside them, its lines.
 
-Per page:
+Contract: ``load(raw, options) -> Document`` with one ``TextPage`` per page that has a text layer:
 
 * ``find_tables()`` gives the ruled tables; each becomes a ``grid`` SourceTable (one SourceRow per table row,
   merged-away cells as ""). A one-column "table" is a frame around text (a bordered page or paragraph), not
   a statistics table: its words are treated as free text.
-* Words outside the ruled tables are clustered into lines and cells; where several lines have more than
-  one cell (an unruled table) they become a ``stream`` SourceTable with its rows and blank cells rebuilt
-  (unruled.py).
-* ``doc.lines`` are the page's text lines (for title, year and organ), page headers/footers dropped.
+* The words outside the ruled tables (typed ``Word``s with their font size) and the page's text lines.
 
-A table split over pages is simply emitted page by page: the aligner follows the template order.
+The reader makes no other table: ``tables.pdf_layout`` rebuilds unruled tables from the words (``stream``
+tables), drops page headers and footers and makes ``doc.lines``. Pages without a text layer are counted
+(all of them: ``needs_ocr``). Budgets (pages from the trailer, inflated stream bytes, encrypted streams)
+are checked before pdfplumber parses anything.
 """
 
 from __future__ import annotations
@@ -25,20 +25,24 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ..datamodel import BBox, Document, Provenance, SourceCell, SourceRow, SourceTable, TextLine
+from ..datamodel import (
+    BBox,
+    Document,
+    Provenance,
+    SourceCell,
+    SourceRow,
+    SourceTable,
+    TextLine,
+    TextPage,
+    Word,
+)
 from ..errors import CorruptDocumentError, EncryptedDocumentError, ExtractorError, LimitExceededError
 from ..ingest import RawInput
 from ..options import Options
-from . import unruled
 
 # A ruled "table" with fewer columns than this is a frame around text (seen on every page of the three real
 # PDFs: 22x1 and 9x1 frames around the prose), not a statistics table.
 MIN_GRID_COLS = 2
-# Page headers and footers: "- 4 -", "— 5 —", "第 3 页 共 8 页", "3/8", or a lone page number near an edge.
-_PAGE_MARK = re.compile(r"^[\s\-—–−_·•~]*(第\s*)?\d{1,4}\s*页?(\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[\s\-—–−_·•~]*$")
-_DASHED = re.compile(r"^\s*[\-—–−_·•~]+\s*\d{1,4}\s*[\-—–−_·•~]+\s*$")
-# Share of the page height at the top and bottom where a lone number is taken for a page number.
-EDGE_SHARE = 0.1
 
 
 _STREAM = re.compile(rb"stream\r?\n")
@@ -173,35 +177,6 @@ def _open(data: bytes) -> Iterator[Any]:
         _close(pdf)
 
 
-# ---------------------------------------------------------------- page headers / footers
-
-
-def _is_page_mark(text: str, top: float, bottom: float, height: float) -> bool:
-    t = text.strip()
-    if _DASHED.match(t):
-        return True
-    near_edge = top < EDGE_SHARE * height or bottom > (1 - EDGE_SHARE) * height
-    return near_edge and bool(_PAGE_MARK.match(t))
-
-
-def _page_lines(page: Any, pno: int, grids: list[SourceTable]) -> list[TextLine]:
-    """The page's text lines, a table's lines replaced by its rows (cells tab-joined): a header cell
-    broken over lines (本年收费金额 / （单位：万元）) reads whole, as in DOCX and HTML."""
-    boxes = [t.prov.bbox for t in grids if t.prov.bbox is not None]
-    out = []
-    for ln in page.extract_text_lines(return_chars=False):
-        cx, cy = (ln["x0"] + ln["x1"]) / 2, (ln["top"] + ln["bottom"]) / 2
-        if not ln["text"].strip() or _is_page_mark(ln["text"], ln["top"], ln["bottom"], page.height) \
-                or any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes):
-            continue
-        bbox = (ln["x0"], ln["top"], ln["x1"], ln["bottom"])
-        out.append(TextLine(text=ln["text"], prov=Provenance(page=pno, bbox=bbox)))
-    for t in grids:
-        out.extend(TextLine(text="\t".join(c.text for c in r.cells), prov=r.prov) for r in t.rows
-                   if any(c.text for c in r.cells))
-    return sorted(out, key=lambda ln: ln.prov.bbox[1] if ln.prov.bbox else 0.0)
-
-
 # ---------------------------------------------------------------- ruled tables
 
 
@@ -231,7 +206,7 @@ def _ruled_tables(page: Any) -> list[Any]:
     return sorted(found, key=lambda t: (t.bbox[1], t.bbox[0]))
 
 
-# ---------------------------------------------------------------- unruled tables (see unruled.py)
+# ---------------------------------------------------------------- document
 
 
 def _inside(w: dict[str, Any], boxes: list[BBox]) -> bool:
@@ -239,45 +214,22 @@ def _inside(w: dict[str, Any], boxes: list[BBox]) -> bool:
     return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
 
 
-def _stream_tables(page: Any, pno: int, ruled: list[BBox], start: int) -> list[SourceTable]:
-    words = [w for w in page.extract_words(extra_attrs=["size"]) if not _inside(w, ruled)]
-    lines = [ln for ln in unruled.lines_from_words(words)
-             if not _is_page_mark(" ".join(f.text for f in ln), min(f.top for f in ln), max(f.bottom for f in ln),
-                                  page.height)]
-    return unruled.tables(lines, page.width, pno, start)
+def _word(w: dict[str, Any], pno: int) -> Word:
+    return Word(text=w["text"], prov=Provenance(page=pno, bbox=(w["x0"], w["top"], w["x1"], w["bottom"])),
+                size=w.get("size"))
 
 
-# ---------------------------------------------------------------- document
-
-
-def _page_tables(page: Any, pno: int, start: int, *, ruled_only: bool = False,
-                 unruled_only: bool = False) -> list[SourceTable]:
+def _text_page(page: Any, pno: int, *, ruled_only: bool = False, unruled_only: bool = False) -> TextPage:
+    """The page as read: its ruled tables, the words outside them (none with ``ruled_only``), its lines."""
     ruled = [] if unruled_only else _ruled_tables(page)
-    grids = [_grid_table(t, pno, start + i) for i, t in enumerate(ruled)]
-    if ruled_only:
-        return grids
-    streams = _stream_tables(page, pno, [t.bbox for t in ruled], start + len(grids))
-    tables = sorted(grids + streams, key=lambda t: _table_top(t))
-    return [_renumber(t, start + i) for i, t in enumerate(tables)]
-
-
-def _table_top(t: SourceTable) -> float:
-    if t.prov.bbox is not None:
-        return t.prov.bbox[1]
-    tops = [c.prov.bbox[1] for c in t.rows[0].cells if c.prov.bbox] if t.rows else []
-    return min(tops, default=0.0)
-
-
-def _renumber(t: SourceTable, index: int) -> SourceTable:
-    if t.prov.table == index:
-        return t
-
-    def fix(p: Provenance) -> Provenance:
-        return p.model_copy(update={"table": index})
-
-    rows = [SourceRow(cells=[c.model_copy(update={"prov": fix(c.prov)}) for c in r.cells], prov=fix(r.prov))
-            for r in t.rows]
-    return SourceTable(rows=rows, kind=t.kind, prov=fix(t.prov))
+    grids = [_grid_table(t, pno, i) for i, t in enumerate(ruled)]
+    boxes = [t.bbox for t in ruled]
+    words = [] if ruled_only else [_word(w, pno) for w in page.extract_words(extra_attrs=["size"])
+                                   if not _inside(w, boxes)]
+    lines = [TextLine(text=ln["text"], prov=Provenance(page=pno, bbox=(ln["x0"], ln["top"], ln["x1"], ln["bottom"])))
+             for ln in page.extract_text_lines(return_chars=False) if ln["text"].strip()]
+    return TextPage(page=pno, width=float(page.width), height=float(page.height), grids=grids, words=words,
+                    lines=lines)
 
 
 def _read(pdf: Any, raw: RawInput, options: Options, **mode: bool) -> Document:
@@ -287,18 +239,15 @@ def _read(pdf: Any, raw: RawInput, options: Options, **mode: bool) -> Document:
     n = len(pdf.pages)
     if n == 0:
         raise CorruptDocumentError("the PDF has no pages")
-    lines: list[TextLine] = []
-    tables: list[SourceTable] = []
+    pages: list[TextPage] = []
     empty_pages = []
     for pno, page in enumerate(pdf.pages, 1):
         if not page.chars:
             empty_pages.append(pno)
             continue
-        page_tables = _page_tables(page, pno, len(tables), **mode)
-        lines.extend(_page_lines(page, pno, page_tables))
-        tables.extend(page_tables)
+        pages.append(_text_page(page, pno, **mode))
         page.close()
-    doc = Document(name=raw.name, format="pdf", pages=n, lines=lines, tables=tables)
+    doc = Document(name=raw.name, format="pdf", pages=n, text_pages=pages)
     if len(empty_pages) == n:
         doc.needs_ocr = True
     elif empty_pages:

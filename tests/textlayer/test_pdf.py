@@ -8,11 +8,18 @@ from extractor import extract, ingest
 from extractor.errors import CorruptDocumentError, EncryptedDocumentError, LimitExceededError
 from extractor.options import Limits, Options
 from extractor.pipeline import build_report
+from extractor.tables import lay_out_pdf
 from extractor.textlayer import pdf
 from tests.conftest import REAL, load_gold
 from tests.textlayer.minipdf import blank_page_pdf, encrypted_pdf, text_pdf
 
 PDFS = sorted(p.stem for p in (REAL / "docs").glob("*.pdf"))
+
+
+def load(raw, options, **mode):  # noqa: ANN001, ANN201 — the reader, then table recovery's layout of its pages
+    doc = pdf.load(raw, options, **mode)
+    assert doc.tables == [] and not doc.lines  # the reader makes no table and no line view: tables/ does
+    return lay_out_pdf(doc)
 
 
 def _wrong(gold: dict, rep) -> list[str]:
@@ -35,14 +42,14 @@ def test_each_table_reader_alone_reads_the_real_pdfs(stem: str, mode: str) -> No
     """unruled_only ignores the rules and rebuilds every table from word geometry."""
     gold = load_gold(stem)
     raw = ingest.load(REAL / "docs" / gold["source"], Limits())
-    doc = pdf.load(raw, Options(), **{mode: True})
+    doc = load(raw, Options(), **{mode: True})
     assert {t.kind for t in doc.tables} == {"grid" if mode == "ruled_only" else "stream"}
     assert _wrong(gold, build_report(doc)) == []
 
 
 def test_grid_cells_carry_page_bbox_and_position() -> None:
     raw = ingest.load(REAL / "docs" / "szfgs2024.pdf", Limits())
-    doc = pdf.load(raw, Options())
+    doc = load(raw, Options())
     assert doc.pages == 6 and not doc.needs_ocr
     cells = [c for t in doc.tables for r in t.rows for c in r.cells]
     partial = next(c for c in cells if c.text.startswith("（二）部分公开"))
@@ -55,13 +62,13 @@ def test_grid_cells_carry_page_bbox_and_position() -> None:
 
 def test_frames_around_prose_are_not_tables() -> None:
     raw = ingest.load(REAL / "docs" / "hzq2023_working.pdf", Limits())
-    doc = pdf.load(raw, Options())
+    doc = load(raw, Options())
     assert all(max(len(r.cells) for r in t.rows) >= 2 for t in doc.tables)
 
 
 def test_page_footers_are_dropped_from_lines() -> None:
     raw = ingest.load(REAL / "docs" / "szfgs2024.pdf", Limits())
-    texts = [ln.text.strip() for ln in pdf.load(raw, Options()).lines]
+    texts = [ln.text.strip() for ln in load(raw, Options()).lines]
     assert "- 2 -" not in texts and "- 6 -" not in texts
     assert any("淮安市人民政府" in t for t in texts[:5])
 
@@ -71,7 +78,7 @@ def test_unruled_rows_from_word_geometry() -> None:
     for i, label in enumerate(["Alpha", "Beta", "Gamma"]):
         y = 100 + 20 * i
         words += [(50, y, label), (200, y, str(i)), (240, y, "10"), (290, y, "200")]
-    doc = pdf.load(ingest.load(text_pdf(words), Limits()), Options())
+    doc = load(ingest.load(text_pdf(words), Limits()), Options())
     assert len(doc.tables) == 1 and doc.tables[0].kind == "stream"
     rows = [[c.text for c in r.cells] for r in doc.tables[0].rows]
     assert rows == [["Alpha", "0", "10", "200"], ["Beta", "1", "10", "200"], ["Gamma", "2", "10", "200"]]
@@ -81,12 +88,12 @@ def test_unruled_rows_from_word_geometry() -> None:
 
 def test_prose_lines_are_no_table() -> None:
     words = [(50, 100 + 14 * i, f"Some prose line number {i} of a paragraph") for i in range(10)]
-    doc = pdf.load(ingest.load(text_pdf(words), Limits()), Options())
+    doc = load(ingest.load(text_pdf(words), Limits()), Options())
     assert doc.tables == [] and len(doc.lines) == 10
 
 
 def test_pdf_without_text_layer_needs_ocr() -> None:
-    doc = pdf.load(ingest.load(blank_page_pdf(), Limits()), Options())
+    doc = load(ingest.load(blank_page_pdf(), Limits()), Options())
     assert doc.needs_ocr and doc.pages == 1 and doc.tables == []
     rep = extract(blank_page_pdf(), {"ocr": False})
     assert rep.status == "needs_ocr" and rep.pages == 1

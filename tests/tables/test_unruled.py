@@ -5,8 +5,9 @@ lays out the official tables without rules (bench pdf_unruled)."""
 
 from __future__ import annotations
 
-from extractor.textlayer import unruled
-from extractor.textlayer.unruled import Frag
+from extractor.datamodel import Provenance, Word
+from extractor.tables import unruled, unruled_cells
+from extractor.tables.unruled import Frag
 
 SIZE = 12.0
 VALUE_X = [307, 341, 375, 409, 443, 477, 511]  # seven apply columns
@@ -26,9 +27,8 @@ def texts(lines: list[list[Frag]]) -> list[list[str]]:
 
 
 def test_words_become_lines_and_cells() -> None:
-    def w(text: str, x0: float, top: float, size: float) -> dict:
-        return {"text": text, "x0": x0, "x1": x0 + len(text) * size * 0.6, "top": top, "bottom": top + size,
-                "size": size}
+    def w(text: str, x0: float, top: float, size: float) -> Word:
+        return Word(text=text, prov=Provenance(bbox=(x0, top, x0 + len(text) * size * 0.6, top + size)), size=size)
 
     words = [w("行政许可", 81, 161.8, 9), w("550", 365, 158.2, 14),  # 9 pt label, 14 pt value, tops 3.6 apart
              w("2023", 100, 200, 16), w("年，我区", 144, 200, 16), w("1136", 187, 200, 16)]  # prose, 0.3 em gaps
@@ -98,7 +98,7 @@ def test_blank_cells_keep_their_columns() -> None:
         [F("（一）予以公开", 158, 116)] + [f for k, f in enumerate(vals(116, ["36", "1", "x", "0", "0", "0", "37"]))
                                         if k != 2],  # the research cell is blank
     ]
-    rows = texts(unruled.place_columns(lines))
+    rows = texts(unruled_cells.place_columns(lines))
     assert rows[1] == ["（一）予以公开", "36", "1", "", "0", "0", "0", "37"]
     assert rows[0] == texts(lines)[0]
 
@@ -108,7 +108,7 @@ def test_blank_review_cells_from_column_headers() -> None:
     head = [F(ch, x, 650) for ch, x in zip("结结其尚总" * 3, xs, strict=True)]
     numbers = vals(668, ["3", "0", "0", "0", "3", "0", "0", "0", "0", "0"], [int(x) + 2 for x in xs[5:]])
     lines = [[F("行政复议", 121, 592), F("行政诉讼", 355, 592)], head, numbers]
-    rows = texts(unruled.place_columns(lines))
+    rows = texts(unruled_cells.place_columns(lines))
     assert rows[2] == [""] * 5 + ["3", "0", "0", "0", "3", "0", "0", "0", "0", "0"]
 
 
@@ -183,7 +183,7 @@ def _active_2019(rules: list[str] | None, fees: list[str] | None) -> list[list[F
 def test_row_with_every_value_cell_blank_gets_blank_cells() -> None:
     """A row printed with its label and nothing else (bench pdf_unruled_011 / 013) keeps a cell per column,
     as in a ruled table; the headings and header lines around it stay as they are."""
-    (table,) = unruled.tables(_active_2019(None, None), 595, 1, 0)
+    (table,) = unruled_cells.tables(_active_2019(None, None), 595, 1, 0)
     rows = [[c.text for c in r.cells] for r in table.rows]
     assert ["规章", "", "", ""] in rows and ["行政事业性收费", "", "", ""] in rows
     assert ["规范性文件", "0", "5", "5"] in rows
@@ -191,7 +191,7 @@ def test_row_with_every_value_cell_blank_gets_blank_cells() -> None:
     assert all("" not in r for r in rows if r[0] == "信息内容")
     blank = next(r for r in table.rows if r.cells[0].text == "规章")
     assert all(c.prov.bbox is None and c.prov.col == k for k, c in enumerate(blank.cells) if k)
-    assert unruled.tables(_active_2019(["1", "2", "3"], ["0", "0"]), 595, 1, 0)[0].rows[2].cells[1].text == "1"
+    assert unruled_cells.tables(_active_2019(["1", "2", "3"], ["0", "0"]), 595, 1, 0)[0].rows[2].cells[1].text == "1"
 
 
 def test_blank_row_reads_blank_and_an_absent_row_missing() -> None:
@@ -200,7 +200,7 @@ def test_blank_row_reads_blank_and_an_absent_row_missing() -> None:
     from extractor.pipeline import build_report
 
     lines = [line for line in _active_2019(None, None) if line[0].text != "行政强制"]  # a row not printed at all
-    doc = Document(name="t.pdf", format="pdf", pages=1, tables=unruled.tables(lines, 595, 1, 0))
+    doc = Document(name="t.pdf", format="pdf", pages=1, tables=unruled_cells.tables(lines, 595, 1, 0))
     rep = build_report(doc, Options(template="2019"))
     for key in ["active.rules.new_made", "active.rules.total_published", "active.fees.prev_items", "active.fees.change"]:
         c = rep.cells[key]
@@ -229,5 +229,5 @@ def test_label_lines_that_are_no_blank_rows_stay_alone() -> None:
         [F("（本列数据的勾稽关系为：第一项加第二项之和）", 69, 320), F("自然人", 305, 320), F("商业企业", 339, 320)],
         [F("一、本年新收政府信息公开申请数量", 69, 344)] + vals(344, ["3"] * 7),
     ]
-    out = unruled.blank_rows(lines)
+    out = unruled_cells.blank_rows(lines)
     assert out == lines
