@@ -36,8 +36,9 @@ expired review id), 405 ``method_not_allowed``, 503 ``busy``, 504 ``timeout``, 5
 
 from __future__ import annotations
 
-from .app import Service, create_app
+from .app import create_app
 from .pool import Workers
 from .reviews import ReviewStore
+from .state import Service
 
 __all__ = ["ReviewStore", "Service", "Workers", "create_app"]

@@ -1,15 +1,10 @@
-"""The FastAPI application: the service's state (workers, review store, temporary folder) and its routes."""
+"""The FastAPI application: the service's state (``state.Service``), its routes, error handlers and guard."""
 
 
 import asyncio
-import concurrent.futures as cf
 import contextlib
 import os
-import shutil
-import tempfile
-import threading
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
+from collections.abc import AsyncIterator
 from typing import Any
 
 from ..errors import MissingDependencyError
@@ -17,71 +12,8 @@ from ..options import Limits
 from ..settings import settings
 from .admission import MULTIPART_SLACK, REQUEST_IDLE_S, REQUEST_READ_S, _BodyLimit
 from .errors import _install_error_handlers
-from .pool import Workers
-from .reviews import ReviewStore
 from .routes import _install_extract, _install_review
-
-
-class Service:
-    """What the endpoints share: workers, the temporary folder, the review store."""
-
-    def __init__(self, concurrency: int, limits: Limits, timeout: float, review_keep: int, review_max_bytes: int,
-                 tmp_root: str | os.PathLike[str] | None, recycle_after: int | None) -> None:
-        self.concurrency = concurrency
-        self.limits = limits
-        self.timeout = timeout
-        self.tmp_root = tmp_root
-        self.tmp: Path | None = None
-        self.workers = Workers(concurrency, limits.max_memory_mb, recycle_after)
-        self.reviews = ReviewStore(review_keep, review_max_bytes)
-        self._lock = threading.Lock()
-        # uploads admitted (read into memory, waiting for or holding a worker): at most ``concurrency``, so a
-        # burst of large uploads holds at most concurrency x max_file_bytes; checked and counted on the event
-        # loop with no await in between
-        self.admitted = 0
-
-    def start(self) -> None:
-        with self._lock:
-            if self.tmp is None:
-                self.tmp = Path(tempfile.mkdtemp(prefix="extractor-service-", dir=self.tmp_root))
-                self.workers.tmp = str(self.tmp)
-        self.workers.start()
-
-    def close(self) -> None:
-        self.workers.close()
-        self.reviews.clear()
-        with self._lock:
-            if self.tmp is not None:
-                shutil.rmtree(self.tmp, ignore_errors=True)
-                self.tmp = None
-
-    async def run(self, fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
-        """``fn(*args, tmp)`` in a free worker with the timeout; ``{"error": {...}}`` when busy, timed out or
-        crashed. The job's temporary folder is gone when this returns."""
-        self.start()
-        assert self.tmp is not None
-        pool = self.workers.acquire()
-        if pool is None:
-            return {"error": {"status": 503, "code": "busy",
-                              "message": f"all {self.concurrency} workers are busy; retry later"}}
-        job_tmp = tempfile.mkdtemp(prefix="job-", dir=self.tmp)
-        healthy = False
-        try:
-            fut = pool.submit(fn, *args, job_tmp)
-            out = await asyncio.wait_for(asyncio.wrap_future(fut), self.timeout)
-            healthy = True
-            return out
-        except TimeoutError:
-            return {"error": {"status": 504, "code": "timeout",
-                              "message": f"the work took more than {self.timeout:g} s; the worker was replaced"}}
-        except (cf.process.BrokenProcessPool, MemoryError):
-            return {"error": {"status": 500, "code": "crashed", "message": "the worker died on this document"}}
-        finally:
-            if healthy:
-                self.workers.release(pool)
-            else:
-                await asyncio.to_thread(self.workers.replace, pool)
-            await asyncio.to_thread(shutil.rmtree, job_tmp, True)
+from .state import Service
 
 
 def create_app(concurrency: int = 2, limits: Limits | None = None, timeout_s: float | None = None,

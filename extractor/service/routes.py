@@ -9,7 +9,7 @@ from .errors import _error_responses, _job_error, _json_error
 from .pool import _render, _work
 
 if TYPE_CHECKING:
-    from .app import Service
+    from .state import Service
 
 
 def _install_extract(app: Any, svc: "Service") -> None:
