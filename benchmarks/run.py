@@ -63,8 +63,8 @@ LIST_ALL_WRONG = ("real", "converted")
 DEFAULT_CORPORA = ("bench", "real", "converted")
 TOOLS = ["pdfplumber", "camelot_lattice", "camelot_stream"]
 # Baseline tools outside the default install: (module, how to install it).
-TOOL_MODULES = {"camelot_lattice": ("camelot", "pip install 'extractor[camelot]'"),
-                "camelot_stream": ("camelot", "pip install 'extractor[camelot]'")}
+TOOL_MODULES = {"camelot_lattice": ("camelot", "pip install 'zfxxgk-extractor[camelot]'"),
+                "camelot_stream": ("camelot", "pip install 'zfxxgk-extractor[camelot]'")}
 TOOL_NAMES = {"pdfplumber": "pdfplumber extract_tables", "camelot_lattice": "camelot lattice",
               "camelot_stream": "camelot stream"}
 WRONG_SHOWN = 8  # wrong cells kept per document (for the "not fully right" listing)

@@ -25,6 +25,20 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="Extract 政�
 EXIT_INPUT_ERROR = 2
 
 
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"extractor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                help="print the version and exit")] = False) -> None:
+    """Extract 政府信息公开工作年度报告 statistics tables."""
+
+
 def _options(template: str) -> Options:
     return Options.coerce({"template": template})
 
@@ -185,7 +199,7 @@ def serve_cmd(
     try:
         import uvicorn
     except ImportError as e:
-        typer.echo("error [missing_dependency]: the service needs: pip install 'extractor[service]'", err=True)
+        typer.echo("error [missing_dependency]: the service needs: pip install 'zfxxgk-extractor[service]'", err=True)
         raise typer.Exit(EXIT_INPUT_ERROR) from e
     from .service import create_app
 

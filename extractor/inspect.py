@@ -32,7 +32,7 @@ def _pdf_images(data: bytes, dpi: int, wanted: set[int] | None, max_pages: int) 
     try:
         import pypdfium2 as pdfium
     except ImportError as e:
-        raise MissingDependencyError("PDF page images need pypdfium2: pip install 'extractor[ocr]'") from e
+        raise MissingDependencyError("PDF page images need pypdfium2: pip install 'zfxxgk-extractor[ocr]'") from e
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:
@@ -89,7 +89,7 @@ def page_images(source: Path | bytes, fmt: str, dpi: int = 100, pages: Iterable[
     try:
         import PIL  # noqa: F401
     except ImportError as e:
-        raise MissingDependencyError("page images need Pillow: pip install 'extractor[ocr]'") from e
+        raise MissingDependencyError("page images need Pillow: pip install 'zfxxgk-extractor[ocr]'") from e
     wanted = None if pages is None else set(pages)
     data = _bytes_of(source)
     if fmt == "pdf":

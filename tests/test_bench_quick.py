@@ -265,4 +265,4 @@ def test_a_baseline_tool_not_installed_is_shown_as_such_not_as_zero(monkeypatch:
     res = _res({})
     res["baselines"] = {"pdf": b}
     row = next(ln for ln in render(res, META).splitlines() if ln.startswith("| pdf | 1 |"))
-    assert "not installed (pip install 'extractor[camelot]'" in row and "0.00%" not in row.split("|")[5]
+    assert "not installed (pip install 'zfxxgk-extractor[camelot]'" in row and "0.00%" not in row.split("|")[5]

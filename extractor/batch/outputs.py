@@ -167,7 +167,7 @@ def write_outputs(journal: Journal, out: Path, parquet: bool = True) -> tuple[di
         try:
             pq_writer = _Parquet(out)
         except ImportError:
-            notes.append("Parquet not written: pip install 'extractor[parquet]'")
+            notes.append("Parquet not written: pip install 'zfxxgk-extractor[parquet]'")
     summary = _Summary()
     slim: list[Report] = []
     tmp = out / "cells.csv.tmp"

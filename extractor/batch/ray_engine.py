@@ -1,4 +1,4 @@
-"""``engine="ray"``: the same batch job on Ray Data (optional extra ``ray``: ``pip install 'extractor[ray]'``).
+"""``engine="ray"``: the same batch job on Ray Data (optional extra ``ray``: ``pip install 'zfxxgk-extractor[ray]'``).
 
 The driver makes the same resume and identical-file decisions as the local engine, then runs the inputs
 left to extract as a Ray Dataset:
@@ -38,7 +38,7 @@ def require_ray() -> Any:
         import ray
         import ray.data  # noqa: F401
     except ImportError as e:
-        raise MissingDependencyError("the ray engine needs Ray Data: pip install 'extractor[ray]'") from e
+        raise MissingDependencyError("the ray engine needs Ray Data: pip install 'zfxxgk-extractor[ray]'") from e
     return ray
 
 

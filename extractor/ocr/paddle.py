@@ -18,7 +18,7 @@ from ..datamodel import Provenance, Word
 from ..errors import EngineError, MissingDependencyError, OptionsError
 from ..settings import settings
 
-INSTALL_HINT = "the paddleocr engine needs: pip install 'extractor[paddle]' (paddleocr, paddlepaddle)"
+INSTALL_HINT = "the paddleocr engine needs: pip install 'zfxxgk-extractor[paddle]' (paddleocr, paddlepaddle)"
 DIR_HINT = "set EXTRACTOR_PADDLE_MODEL_DIR to a folder with det/ and rec/ PaddleOCR inference models"
 _NAMES = {"det": ("det", "ch_PP-OCRv4_det_infer"), "rec": ("rec", "ch_PP-OCRv4_rec_infer"),
           "cls": ("cls", "ch_ppocr_mobile_v2_cls_infer")}

@@ -54,7 +54,7 @@ def _cv2() -> Any:
     try:
         import cv2
     except ImportError as e:  # pragma: no cover - opencv is in the ocr extra
-        raise MissingDependencyError("photographed pages need OpenCV: pip install 'extractor[ocr]'") from e
+        raise MissingDependencyError("photographed pages need OpenCV: pip install 'zfxxgk-extractor[ocr]'") from e
     return cv2
 
 

@@ -30,7 +30,7 @@ def create_app(concurrency: int = 2, limits: Limits | None = None, timeout_s: fl
     try:
         from fastapi import FastAPI
     except ImportError as e:
-        raise MissingDependencyError("the service needs: pip install 'extractor[service]'") from e
+        raise MissingDependencyError("the service needs: pip install 'zfxxgk-extractor[service]'") from e
     from ..templates import all_templates
 
     env = settings()

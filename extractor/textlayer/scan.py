@@ -34,7 +34,7 @@ def _pil() -> Any:
     try:
         from PIL import Image
     except ImportError as e:
-        raise MissingDependencyError("images need Pillow: pip install 'extractor[ocr]'") from e
+        raise MissingDependencyError("images need Pillow: pip install 'zfxxgk-extractor[ocr]'") from e
     return Image
 
 
@@ -68,7 +68,7 @@ def _pdf_pages(raw: RawInput, options: Options) -> Iterator[np.ndarray]:
     try:
         import pypdfium2 as pdfium
     except ImportError as e:
-        raise MissingDependencyError("scanned PDFs need pypdfium2: pip install 'extractor[ocr]'") from e
+        raise MissingDependencyError("scanned PDFs need pypdfium2: pip install 'zfxxgk-extractor[ocr]'") from e
     try:
         pdf = pdfium.PdfDocument(raw.data)
     except Exception as e:

@@ -99,5 +99,5 @@ def test_missing_ray_names_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyP
     (tmp_path / "a.txt").write_text("x", encoding="utf-8")
     with pytest.raises(MissingDependencyError) as e:
         run_batch(tmp_path / "a.txt", tmp_path / "out", engine="ray")
-    assert "pip install 'extractor[ray]'" in e.value.message
+    assert "pip install 'zfxxgk-extractor[ray]'" in e.value.message
     assert worker_children() == []

@@ -63,7 +63,7 @@ def test_paddle_engine_without_paddleocr_names_the_extra(monkeypatch: pytest.Mon
     monkeypatch.setitem(sys.modules, "paddleocr", None)  # import fails as if not installed
     with pytest.raises(MissingDependencyError) as e:
         PaddleOcrEngine(str(tmp_path))
-    assert "extractor[paddle]" in e.value.message
+    assert "zfxxgk-extractor[paddle]" in e.value.message
 
 
 def test_seal_ink_is_dropped_and_print_under_it_kept() -> None:
