@@ -9,6 +9,7 @@ from typing import Any
 
 from . import ingest, metadata, tables, textlayer
 from .datamodel import Cell, Document, Report
+from .errors import InputError
 from .matching.align import align, merge_fragments
 from .matching.detect import detect_template, select_statistics_tables
 from .matching.matcher import LabelMatcher
@@ -29,15 +30,21 @@ REVIEW_ROW_SCORE = 95.0
 PAIRING_DOUBT_CONFIDENCE = 0.5
 
 
-def extract(source: str | bytes | os.PathLike[str], options: Options | dict[str, Any] | None = None) -> Report:
-    """Extract one document (a path, a file's bytes, or its text) into a Report.
+def extract(source: str | bytes | os.PathLike[str] | None = None, options: Options | dict[str, Any] | None = None,
+            *, text: str | None = None) -> Report:
+    """Extract one document (a path, a file's bytes, or its text) into a Report; ``text=`` says that a string
+    is the document's text, whatever it looks like.
 
     Raises an ``extractor.errors.ExtractorError`` subclass (with a stable ``code``) for input that cannot
-    be processed; a document that is readable but holds no standard table gives ``template: None``.
+    be processed (``input`` for a string that looks like a path to no file, or a folder); a document that
+    is readable but holds no standard table gives ``template: None``.
     """
+    if (source is None) == (text is None):
+        raise InputError("give the document as source or as text=..., one of the two")
     opts = Options.coerce(options)
     t0 = time.perf_counter()
-    raw = ingest.load(source, opts.limits, name=opts.name)
+    raw = ingest.load(text if text is not None else source, opts.limits, name=opts.name,  # type: ignore[arg-type]
+                      as_text=text is not None)
     t1 = time.perf_counter()
     doc = textlayer.to_document(raw, opts)
     t2 = time.perf_counter()

@@ -10,6 +10,7 @@ import codecs
 import hashlib
 import io
 import os
+import re
 import stat
 import threading
 import zipfile
@@ -75,11 +76,18 @@ def sniff_bytes(data: bytes) -> Format:
         return "docx"  # refined by _zip_format
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "doc"
-    if head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM", b"GIF8")) or (
-        head[:4] == b"RIFF" and head[8:12] == b"WEBP"
-    ):
+    if head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF87a", b"GIF89a")) \
+            or (head[:4] == b"RIFF" and head[8:12] == b"WEBP") or _is_bmp(head, len(data)):
         return "image"
     return "text"
+
+
+def _is_bmp(head: bytes, size: int) -> bool:
+    """A BMP file header: "BM", two reserved words of zero, and the pixel data's offset inside the file past
+    the headers (a text that merely starts with "BM" fails the zeros)."""
+    if len(head) < 26 or not head.startswith(b"BM") or head[6:10] != b"\0\0\0\0":
+        return False
+    return 26 <= int.from_bytes(head[10:14], "little") < size
 
 
 def sniff_text(text: str) -> Format:
@@ -229,13 +237,33 @@ def _text_format(data: bytes, text: str | None, limits: Limits, warnings: list[s
     return text, fmt
 
 
-def load(source: str | bytes | os.PathLike[str], limits: Limits, name: str | None = None) -> RawInput:
+# A one-line string that names a file of a format we read: meant as a path, never as a report's text.
+_PATH_LIKE = re.compile(r"[^<>|\"\n]*\.(?:txt|md|markdown|pdf|docx?|wps|html?|xhtml|png|jpe?g|tiff?|bmp|gif|webp"
+                        r"|zip|tar|tgz|gz|jsonl?|csv)", re.IGNORECASE)
+
+
+def _names_a_path(source: str) -> bool:
+    s = source.strip()
+    spaced = any(ch.isspace() for ch in s)  # a path with spaces has a folder in it ("My Files/a.pdf")
+    return "\n" not in s and len(s) < 4096 and bool(_PATH_LIKE.fullmatch(s)) and (not spaced or "/" in s or "\\" in s)
+
+
+def load(source: str | bytes | os.PathLike[str], limits: Limits, name: str | None = None, *,
+         as_text: bool = False) -> RawInput:
     """A ``Path`` or a short one-line ``str`` naming an existing file is read from disk; other ``str`` is the
-    document's text; ``bytes`` are a file's content."""
+    document's text (``as_text``: always); ``bytes`` are a file's content. A string that looks like a path
+    (one line ending in a file extension) but names no file, and a folder, are ``input`` errors: a typo in
+    a file name is not a report."""
     text: str | None = None
     warnings: list[str] = []
+    if isinstance(source, str) and not as_text and "\n" not in source and len(source) < 4096:
+        if os.path.isdir(source):
+            raise InputError(f"a folder, not a document: {source} (extractor batch reads folders)")
+        if not os.path.isfile(source) and _names_a_path(source):
+            raise InputError(f"no such file: {source!r} (to extract a text, pass it as text=...)")
     if isinstance(source, os.PathLike) or (
-        isinstance(source, str) and "\n" not in source and len(source) < 4096 and os.path.isfile(source)
+        isinstance(source, str) and not as_text and "\n" not in source and len(source) < 4096
+        and os.path.isfile(source)
     ):
         path = Path(source)
         data = _read_path(path, limits)
