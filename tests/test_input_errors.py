@@ -4,6 +4,7 @@ with "BM" or "GIF8" is no image."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,21 @@ def test_text_starting_like_an_image_header_is_text() -> None:
     bmp = b"BM" + (70).to_bytes(4, "little") + b"\0\0\0\0" + (54).to_bytes(4, "little") + b"\0" * 56
     assert sniff_bytes(bmp) == "image"
     assert sniff_bytes(b"GIF89a" + b"\0" * 20) == "image"
+
+
+@pytest.mark.parametrize(("module", "doc", "extra"), [
+    ("pdfplumber", "corpora/real/docs/szfgs2024.pdf", "docs"),
+    ("lxml", "corpora/real/docs/shuyang_fgj_2023.html", "docs"),
+    ("docx", "corpora/bench/docx/docs/docx_000.docx", "docs"),
+])
+def test_a_missing_extra_is_missing_dependency_naming_it(monkeypatch: pytest.MonkeyPatch, module: str, doc: str,
+                                                         extra: str) -> None:
+    from extractor.errors import MissingDependencyError
+    from tests.conftest import ROOT
+
+    for name in [m for m in sys.modules if m == module or m.startswith(module + ".")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, module, None)  # import of it fails, as where it is not installed
+    with pytest.raises(MissingDependencyError) as e:
+        extract(ROOT / doc)
+    assert e.value.code == "missing_dependency" and f"zfxxgk-extractor[{extra}]" in e.value.message

@@ -8,7 +8,7 @@ import importlib
 from collections.abc import Callable
 
 from ..datamodel import Document
-from ..errors import UnsupportedFormatError
+from ..errors import ExtractorError, MissingDependencyError, UnsupportedFormatError
 from ..ingest import RawInput
 from ..options import Options
 
@@ -40,14 +40,37 @@ def backend_for(fmt: str) -> Backend:
     return getattr(importlib.import_module(mod), func)
 
 
+# The extra that brings each optional module a reader imports, and what needs it.
+_EXTRA_OF = {"pdfplumber": "docs", "pdfminer": "docs", "docx": "docs", "lxml": "docs", "PIL": "ocr",
+             "pypdfium2": "ocr", "cv2": "ocr", "rapidocr": "ocr", "onnxruntime": "ocr", "numpy": "ocr"}
+_NEEDS = {"pdf": "PDF files need", "docx": "DOCX files need", "html": "HTML pages need",
+          "image": "images need", "scan": "scanned PDFs need the 'docs' extra with"}
+
+
+def _missing_extra(e: ImportError, what: str) -> ExtractorError:
+    module = (e.name or "").split(".")[0]
+    extra = _EXTRA_OF.get(module)
+    if extra is None:
+        raise e
+    return MissingDependencyError(f"{_NEEDS.get(what, what + ' needs')} the '{extra}' extra: pip install "
+                                  f"'zfxxgk-extractor[{extra}]' ({module} is not installed)")
+
+
 def to_document(raw: RawInput, options: Options) -> Document:
     """The format's reader; a PDF without a text layer goes on to OCR unless ``options.ocr`` is off
-    (then the Document says ``needs_ocr``). Images always need OCR."""
+    (then the Document says ``needs_ocr``). Images always need OCR. A reader whose optional dependency is
+    not installed is a ``missing_dependency`` error naming the extra to install."""
     if raw.format == "image" and not options.ocr:
         return Document(name=raw.name, format="image", needs_ocr=True)
-    doc = backend_for(raw.format)(raw, options)
+    try:
+        doc = backend_for(raw.format)(raw, options)
+    except ImportError as e:
+        raise _missing_extra(e, raw.format) from e
     if doc.needs_ocr and raw.format == "pdf" and options.ocr:
-        from .scan import load_pdf_pages
+        try:
+            from .scan import load_pdf_pages
 
-        return load_pdf_pages(raw, options)
+            return load_pdf_pages(raw, options)
+        except ImportError as e:
+            raise _missing_extra(e, "scan") from e
     return doc

@@ -193,7 +193,7 @@ def load(raw: RawInput, options: Options, *, vmerge: VMergeMode | None = None) -
     body = _body(raw.data)
     try:
         reader.blocks(body)
-    except (ExtractorError, MemoryError):
+    except (ExtractorError, MemoryError, ImportError):
         raise
     except Exception as e:  # a tree deeper than the recursion allows, a value python-docx cannot read
         raise CorruptDocumentError(f"unreadable DOCX: {e!r}") from e

@@ -282,7 +282,7 @@ def _read(root: Any, cells: int | None = None) -> _Reader:
 def load(raw: RawInput, options: Options) -> Document:
     try:
         return _load(raw, options)
-    except (ExtractorError, MemoryError):
+    except (ExtractorError, MemoryError, ImportError):  # ImportError: an extra is missing (say so, see __init__)
         raise
     except Exception as e:  # lxml on a malformed tree, deep nesting (RecursionError): typed, not a crash
         raise CorruptDocumentError(f"unreadable HTML: {e!r}") from e

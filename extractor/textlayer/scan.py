@@ -68,7 +68,7 @@ def _pdf_pages(raw: RawInput, options: Options) -> Iterator[np.ndarray]:
     try:
         import pypdfium2 as pdfium
     except ImportError as e:
-        raise MissingDependencyError("scanned PDFs need pypdfium2: pip install 'zfxxgk-extractor[ocr]'") from e
+        raise MissingDependencyError("scanned PDFs need the 'ocr' extra with 'docs': pip install 'zfxxgk-extractor[docs,ocr]' (pypdfium2 is not installed)") from e
     try:
         pdf = pdfium.PdfDocument(raw.data)
     except Exception as e:
