@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -23,6 +24,22 @@ from .options import Options
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Extract 政府信息公开工作年度报告 statistics tables.")
 
 EXIT_INPUT_ERROR = 2
+EXIT_FAILURES = 1  # batch: some documents failed (--allow-failures: 0)
+
+
+class TemplateChoice(StrEnum):
+    """--template: checked by click, listed in --help."""
+
+    auto = "auto"
+    t2019 = "2019"
+    t2021 = "2021"
+
+
+class EngineChoice(StrEnum):
+    """--engine: the batch engines (batch.runner.ENGINES)."""
+
+    local = "local"
+    ray = "ray"
 
 
 def _version(value: bool) -> None:
@@ -70,13 +87,13 @@ def _human(rep: Report) -> str:
 def extract_cmd(
     file: Annotated[Path, typer.Argument(help="report file: text, PDF, DOCX, HTML, image")],
     as_json: Annotated[bool, typer.Option("--json", help="print the full report as JSON")] = False,
-    template: Annotated[str, typer.Option(help="auto, 2019 or 2021")] = "auto",
+    template: Annotated[TemplateChoice, typer.Option(help="the template to use")] = TemplateChoice.auto,
 ) -> None:
     """Extract one document."""
     from .pipeline import extract
 
     try:
-        rep = extract(file, _options(template))
+        rep = extract(file, _options(template.value))
     except ExtractorError as e:
         if as_json:
             typer.echo(json.dumps({"error": e.to_dict(), "source": str(file)}, ensure_ascii=False))
@@ -106,28 +123,29 @@ def batch_cmd(
     workers: Annotated[Optional[int], typer.Option("--workers", "-w", min=1,  # noqa: UP045
                                                    help="worker processes (default: the CPUs available)")] = None,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="rerun documents recorded as failed")] = False,
-    engine: Annotated[str, typer.Option(help="local (supervised processes) or ray (Ray Data)")] = "local",
+    engine: Annotated[EngineChoice, typer.Option(help="local (supervised processes) or ray (Ray Data)")] = EngineChoice.local,
     address: Annotated[Optional[str], typer.Option(help="Ray cluster address (default: a local instance)")] = None,  # noqa: UP045
-    template: Annotated[str, typer.Option(help="auto, 2019 or 2021")] = "auto",
+    template: Annotated[TemplateChoice, typer.Option(help="the template to use")] = TemplateChoice.auto,
     timeout: Annotated[Optional[float], typer.Option(help="seconds per document (Limits.timeout_s)")] = None,  # noqa: UP045
     memory_mb: Annotated[Optional[int], typer.Option("--memory-mb", help="MB per worker (Limits.max_memory_mb)")] = None,  # noqa: UP045
     ocr: Annotated[bool, typer.Option("--ocr/--no-ocr", help="OCR pages without a text layer")] = True,
     ocr_gpus: Annotated[float, typer.Option(help="ray: GPUs per OCR actor (0: OCR inline on the CPU stage)")] = 0.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+    allow_failures: Annotated[bool, typer.Option("--allow-failures", help="exit 0 even when documents failed "
+                                                 "(default: exit 1, as a test runner does)")] = False,
     worker_init: Annotated[Optional[str], typer.Option(hidden=True, help="module:function run in each worker")] = None,  # noqa: UP045
 ) -> None:
     """Extract every input of SOURCE into OUT: reports.jsonl (one line per input), cells.csv, Parquet, summary.
 
     Each document runs in a supervised worker (timeout, memory cap; a dead worker is replaced).
 
-    Rerunning with the same OUT skips what is done; --retry-failed reruns failures."""
+    Rerunning with the same OUT skips what is done; --retry-failed reruns failures. The summary JSON is the only
+    thing on stdout (pipe it to jq); counts go to stderr. Exit status: 0 when every document was extracted, 1
+    when some failed (0 with --allow-failures), 2 for an unusable SOURCE or option."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from .batch import run_batch
 
-    if engine not in ("local", "ray"):
-        typer.echo(f"error [options]: --engine must be local or ray, not {engine!r}", err=True)
-        raise typer.Exit(EXIT_INPUT_ERROR)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
                   TimeRemainingColumn(), disable=quiet or not sys.stderr.isatty(), transient=True) as prog:
         task = prog.add_task("extracting", total=None, rate="")
@@ -137,8 +155,8 @@ def batch_cmd(
             prog.update(task, completed=i, total=n, rate=f"{i / el:.1f} docs/s" if el else "")
 
         try:
-            summary = run_batch(source, out, _batch_options(template, timeout, memory_mb, ocr), progress=tick,
-                                workers=workers, retry_failed=retry_failed, engine=engine, address=address,
+            summary = run_batch(source, out, _batch_options(template.value, timeout, memory_mb, ocr), progress=tick,
+                                workers=workers, retry_failed=retry_failed, engine=engine.value, address=address,
                                 worker_init=worker_init, ocr_gpus=ocr_gpus)
         except FileNotFoundError as e:
             typer.echo(f"error: {e}", err=True)
@@ -150,9 +168,11 @@ def batch_cmd(
     run = summary["this_run"]
     rate = f"; {summary['docs_per_s']} docs/s" if summary.get("docs_per_s") else ""
     typer.echo(f"{out}: {run['extracted']} extracted, {run['already_done']} already done, "
-               f"{run['identical']} identical to another input{rate}")
+               f"{run['identical']} identical to another input{rate}", err=True)
     failed = summary["by_status"].get("failed", 0)
-    typer.echo(f"{summary['documents']} processed, {failed} failed")
+    typer.echo(f"{summary['documents']} processed, {failed} failed", err=True)
+    if failed and not allow_failures:
+        raise typer.Exit(EXIT_FAILURES)
 
 
 @app.command("inspect")

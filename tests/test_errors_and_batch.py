@@ -84,8 +84,11 @@ def test_cli_batch_gives_every_file_one_record(tmp_path: Path) -> None:
     (src / "notes.txt").write_text("与年报无关的文字。\n", encoding="utf-8")
     out = tmp_path / "out"
     p = _cli("batch", str(src), "--out", str(out))
-    assert p.returncode == 0, p.stderr.decode()
-    assert b"5 processed, 3 failed" in p.stdout
+    assert p.returncode == 1, p.stderr.decode()  # documents failed: non-zero, as a test runner exits
+    assert b"5 processed, 3 failed" in p.stderr
+    assert json.loads(p.stdout)["documents"] == 5  # stdout is the summary JSON alone (| jq works)
+    again = _cli("batch", str(src), "--out", str(out), "--allow-failures")
+    assert again.returncode == 0 and json.loads(again.stdout)["this_run"]["already_done"] == 5
     recs = [json.loads(x) for x in (out / "reports.jsonl").read_text(encoding="utf-8").splitlines()]
     by = {r["path"]: r for r in recs}
     assert sorted(by) == ["001_1feac183b5673ebd.txt", "002_0843dfdf5e1a4b6d.txt", "notes.txt",

@@ -56,7 +56,7 @@ def test_kill_9_halfway_then_same_command_finishes_without_redoing(tmp_path: Pat
 
     p = cli(*cmd)
     assert p.returncode == 0, p.stderr
-    assert p.stdout.rstrip().endswith(f"{N_SLOW} processed, 0 failed"), [
+    assert p.stderr.rstrip().endswith(f"{N_SLOW} processed, 0 failed"), [
         (r["path"], r["error"]) for r in records(out) if r["error"]]
     recs = assert_consistent(out)
     assert len(recs) == N_SLOW and all(r["status"] == "ok" for r in recs)
