@@ -45,14 +45,16 @@ def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _walk(source: Path) -> list[tuple[Path, bool]]:
+def _walk(source: Path, skip: Path | None = None) -> list[tuple[Path, bool]]:
     """(path, is a link to a folder) of every non-folder entry under ``source`` and of every link to a
-    folder, walked without following links; hidden and system files left out."""
+    folder, walked without following links; hidden and system files left out, and the folder ``skip`` (the
+    batch's own output folder, when it lies inside SOURCE: its reports are no inputs)."""
     out: list[tuple[Path, bool]] = []
+    skipped = os.path.realpath(skip) if skip is not None else None
     for dirpath, dirnames, filenames in os.walk(source, followlinks=False):
         base = Path(dirpath)
         rel = base.relative_to(source).parts
-        if _hidden(rel) if rel else False:
+        if (_hidden(rel) if rel else False) or (rel and os.path.realpath(base) == skipped):
             dirnames[:] = []
             continue
         for d in dirnames:
@@ -78,12 +80,12 @@ def list_inputs(source: Path) -> list[Path]:
     return out
 
 
-def _folder_entries(source: Path) -> list[Entry]:
-    """One entry per file, link, device or FIFO under the folder; links to folders inside it are not
-    followed (their files are listed where they are)."""
+def _folder_entries(source: Path, skip: Path | None = None) -> list[Entry]:
+    """One entry per file, link, device or FIFO under the folder (``skip``: a folder left out); links to
+    folders inside it are not followed (their files are listed where they are)."""
     root = os.path.realpath(source)
     entries = []
-    for p, is_dir_link in _walk(source):
+    for p, is_dir_link in _walk(source, skip):
         if is_dir_link and _inside(os.path.realpath(p), root):
             continue
         entries.append(Entry(name=p.relative_to(source).as_posix(), path=p))

@@ -93,11 +93,11 @@ def _glob_source(text: str, limits: Limits) -> Source:
 def open_source(source: str | os.PathLike[str], limits: Limits, workdir: Path) -> Source:
     """A folder, a glob (``*``, ``?``, ``[``; ``**`` recursive), a .zip or .tar(.gz/.bz2/.xz) archive, a
     manifest (.csv with a ``path`` column or .jsonl with "path"; relative paths are relative to the
-    manifest), or one document."""
+    manifest), or one document. ``workdir`` lies in the batch's output folder, which is never an input."""
     text = os.fspath(source)
     path = Path(text)
     if path.is_dir():
-        return Source(_folder_entries(path), limits, f"folder {path}", root=path)
+        return Source(_folder_entries(path, skip=workdir.parent), limits, f"folder {path}", root=path)
     if path.is_file():
         archive = ZipSource if path.suffix.lower() == ".zip" and zipfile.is_zipfile(path) else \
             TarSource if _is_tar(path) else None

@@ -14,7 +14,7 @@ from extractor.batch import open_source, run_batch
 from extractor.batch.records import BatchRecord
 from extractor.batch.sources import Prepared
 from extractor.options import Limits
-from tests.batch.common import BENCH, assert_consistent, cli, real_text, worker_children
+from tests.batch.common import BENCH, assert_consistent, cli, real_text, records, worker_children
 from tests.batch.hostile import zip_bomb_docx
 
 
@@ -101,3 +101,15 @@ def test_missing_ray_names_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyP
         run_batch(tmp_path / "a.txt", tmp_path / "out", engine="ray")
     assert "pip install 'zfxxgk-extractor[ray]'" in e.value.message
     assert worker_children() == []
+
+
+def test_an_out_folder_inside_source_is_no_input(tmp_path: Path) -> None:
+    src = tmp_path / "docs"
+    src.mkdir()
+    (src / "a.txt").write_text(real_text(0), encoding="utf-8")
+    out = src / "out"
+    first = cli("batch", str(src), "--out", str(out), "--workers", "1", "-q")
+    assert first.returncode == 0, first.stderr
+    again = cli("batch", str(src), "--out", str(out), "--workers", "1", "-q")  # out/ now holds reports.jsonl, csv
+    assert again.returncode == 0, again.stderr
+    assert [r["path"] for r in records(out)] == ["a.txt"]
