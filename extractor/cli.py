@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -52,8 +53,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                                help="print the version and exit")] = False) -> None:
+                                                help="print the version and exit")] = False,
+          verbose: Annotated[bool, typer.Option("--verbose", "-v", help="let the OCR engine log its INFO "
+                                                                        "lines (model loads) on stderr")] = False) -> None:
     """Extract 政府信息公开工作年度报告 statistics tables."""
+    if verbose:  # workers inherit the environment
+        os.environ["EXTRACTOR_OCR_LOG_LEVEL"] = "info"
 
 
 def _options(template: str) -> Options:

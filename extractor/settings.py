@@ -9,6 +9,7 @@ variable counts as unset; a value of the wrong type is an ``options`` error nami
 | ``EXTRACTOR_OCR`` | ``0``/``false``/``off``: never run OCR (scans come back ``needs_ocr``) |
 | ``EXTRACTOR_OCR_ENGINE`` | ``rapidocr`` (default) or ``paddleocr`` |
 | ``EXTRACTOR_OCR_THREADS`` | onnxruntime threads per OCR engine |
+| ``EXTRACTOR_OCR_LOG_LEVEL`` | the OCR engine's own log level (default ``warning``: no INFO lines on stderr; ``extractor -v`` sets ``info``) |
 | ``EXTRACTOR_RECTIFY`` | ``0``/``false``/``off``: do not look for a photographed sheet to flatten |
 | ``EXTRACTOR_PADDLE_MODEL_DIR`` | PaddleOCR inference models (det/, rec/, cls/) |
 | ``EXTRACTOR_MODELS_DIR`` | the templates and lexicons folder (default: the package's) |
@@ -19,6 +20,8 @@ variable counts as unset; a value of the wrong type is an ``options`` error nami
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 from pydantic import ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,6 +36,7 @@ class Settings(BaseSettings):
     ocr: bool = True
     ocr_engine: str | None = None
     ocr_threads: int | None = None
+    ocr_log_level: Literal["debug", "info", "warning", "error", "critical"] = "warning"
     rectify: bool = True
     paddle_model_dir: str | None = None
     models_dir: str | None = None

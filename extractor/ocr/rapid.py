@@ -38,6 +38,7 @@ class RapidOcrEngine:
         logging.getLogger("RapidOCR").setLevel(logging.WARNING)
         n = threads or settings().ocr_threads or DEFAULT_THREADS
         params: dict[str, Any] = {
+            "Global.log_level": settings().ocr_log_level,  # rapidocr logs every model load at INFO otherwise
             "EngineConfig.onnxruntime.intra_op_num_threads": n,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
         }

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -84,3 +88,13 @@ def test_seal_ink_is_dropped_and_print_under_it_kept() -> None:
     assert gray[45, 45] > 200  # seal over paper: near white
     assert gray[100, 100] < gray[45, 45] - 40  # the stroke under the seal stays darker than the paper around it
     assert gray[10, 10] == 255 and gray[55, 100] == gray[100, 100]
+
+
+@pytest.mark.ocr
+def test_the_ocr_engine_logs_nothing_on_stderr_unless_verbose(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EXTRACTOR_")}
+    scan = ROOT / "corpora/bench/scan_200/docs/scan_200_000.pdf"
+    quiet = subprocess.run([sys.executable, "-m", "extractor", "extract", str(scan)], cwd=tmp_path, env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert quiet.returncode == 0 and "[INFO]" not in quiet.stderr, quiet.stderr[:500]
+    assert "template:  2021" in quiet.stdout or "template:  2019" in quiet.stdout
