@@ -1,6 +1,6 @@
 """Command line: a thin layer over the library.
 
-    extractor extract FILE [--json]
+    extractor extract FILE... [--json] [-o OUT]
     extractor batch SOURCE --out OUT [--workers N] [--retry-failed] [--engine local|ray]
     extractor inspect FILE [--png FOLDER] [--html OUT.html]
     extractor serve [--host 127.0.0.1 --port 8000]
@@ -90,22 +90,42 @@ def _human(rep: Report) -> str:
 
 @app.command("extract")
 def extract_cmd(
-    file: Annotated[Path, typer.Argument(help="report file: text, PDF, DOCX, HTML, image")],
-    as_json: Annotated[bool, typer.Option("--json", help="print the full report as JSON")] = False,
+    files: Annotated[list[Path], typer.Argument(help="report files: text, PDF, DOCX, HTML, image")],
+    as_json: Annotated[bool, typer.Option("--json", help="the full report as JSON (one file: one object; "
+                                                         "several: one JSON line each)")] = False,
     template: Annotated[TemplateChoice, typer.Option(help="the template to use")] = TemplateChoice.auto,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="write here instead of stdout")] = None,  # noqa: UP045
 ) -> None:
-    """Extract one document."""
+    """Extract documents one by one (for many, `extractor batch` runs them in supervised workers).
+
+    Exit status 2 when a file could not be read (its error is printed, as JSON with --json); the others are
+    extracted all the same."""
     from .pipeline import extract
 
-    try:
-        rep = extract(file, _options(template.value))
-    except ExtractorError as e:
+    chunks: list[str] = []
+    failed = False
+    for file in files:
+        try:
+            rep = extract(file, _options(template.value))
+        except ExtractorError as e:
+            failed = True
+            if as_json:
+                chunks.append(json.dumps({"error": e.to_dict(), "source": str(file)}, ensure_ascii=False))
+            else:
+                typer.echo(f"error [{e.code}]: {file}: {e.message}" if len(files) > 1 else
+                           f"error [{e.code}]: {e.message}", err=True)
+            continue
         if as_json:
-            typer.echo(json.dumps({"error": e.to_dict(), "source": str(file)}, ensure_ascii=False))
+            chunks.append(rep.model_dump_json(indent=1) if len(files) == 1 else rep.model_dump_json())
         else:
-            typer.echo(f"error [{e.code}]: {e.message}", err=True)
-        raise typer.Exit(EXIT_INPUT_ERROR) from e
-    typer.echo(rep.model_dump_json(indent=1) if as_json else _human(rep))
+            chunks.append(_human(rep))
+    text = "\n".join(chunks) + ("\n" if chunks else "")
+    if out is not None:
+        out.write_text(text, encoding="utf-8")
+    elif text:
+        typer.echo(text, nl=False)
+    if failed:
+        raise typer.Exit(EXIT_INPUT_ERROR)
 
 
 def _batch_options(template: str, timeout: float | None, memory_mb: int | None, ocr: bool) -> Options:
@@ -228,7 +248,10 @@ def serve_cmd(
         raise typer.Exit(EXIT_INPUT_ERROR) from e
     from .service import create_app
 
-    uvicorn.run(create_app(concurrency=concurrency, timeout_s=timeout), host=host, port=port, log_level="warning")
+    app_ = create_app(concurrency=concurrency, timeout_s=timeout)
+    typer.echo(f"extractor service on http://{host}:{port} (POST /v1/extract; docs at /docs; {concurrency} workers, "
+               f"{timeout:g} s per request)", err=True)
+    uvicorn.run(app_, host=host, port=port, log_level="warning")
 
 
 @app.command("schema")

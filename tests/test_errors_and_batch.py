@@ -119,3 +119,15 @@ def test_cli_extract_human_summary() -> None:
     r = _cli("extract", str(REAL / "docs" / "002_0843dfdf5e1a4b6d.txt"))
     assert r.returncode == 0
     assert "template:  2019" in r.stdout.decode() and "39 pass, 0 fail, 1 skipped, 0 unconfirmed" in r.stdout.decode()
+
+
+def test_extract_takes_several_files_and_an_output_file(tmp_path: Path) -> None:
+    docs = [str(REAL / "docs" / n) for n in ("000_811754ced70f7104.txt", "001_1feac183b5673ebd.txt")]
+    out = tmp_path / "reports.jsonl"
+    p = _cli("extract", *docs, str(tmp_path / "nope.txt"), "--json", "-o", str(out))
+    assert p.returncode == 2 and p.stdout == b""  # one file could not be read; the others are written
+    lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [x.get("source") for x in lines[:2]] == ["000_811754ced70f7104.txt", "001_1feac183b5673ebd.txt"]
+    assert lines[2]["error"]["code"] == "input"
+    one = _cli("extract", docs[0], "--json")
+    assert one.returncode == 0 and json.loads(one.stdout)["template"] == "2019"  # one file: one JSON object
