@@ -257,7 +257,9 @@ def serve_cmd(
 @app.command("schema")
 def schema_cmd(out: Annotated[Optional[Path], typer.Option(help="write to this file")] = None) -> None:  # noqa: UP045
     """Print the JSON Schema of the Report."""
-    text = json.dumps(Report.model_json_schema(), ensure_ascii=False, indent=1) + "\n"
+    from .datamodel import report_json_schema
+
+    text = json.dumps(report_json_schema(), ensure_ascii=False, indent=1) + "\n"
     if out:
         out.write_text(text, encoding="utf-8")
     else:

@@ -36,7 +36,9 @@ Reading = Literal["text", "ocr", "ocr_under_seal", "blank_on_scan", "hidden_by_s
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # the published schema describes the JSON as written: every field with a default is always present, so
+    # it is listed as required there
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
 
 
 class Provenance(_Model):
@@ -336,3 +338,14 @@ class Report(_Model):
     def values(self) -> dict[str, Number | None]:
         """Plain ``{key: value}`` view, the shape of a gold file's ``cells``."""
         return {k: c.value for k, c in self.cells.items()}
+
+
+SCHEMA_ID = f"urn:zfxxgk-extractor:report:{SCHEMA_VERSION}"  # a name, not a download address
+
+
+def report_json_schema() -> dict[str, object]:
+    """The published JSON Schema of a Report as the extractor writes it (schema/report.schema.json)."""
+    schema = Report.model_json_schema(mode="serialization")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
+            "title": "extractor Report", **{k: v for k, v in schema.items() if k != "title"}}
+

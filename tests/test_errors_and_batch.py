@@ -99,9 +99,9 @@ def test_cli_batch_gives_every_file_one_record(tmp_path: Path) -> None:
     assert by["notes.txt"]["status"] == "failed" and by["notes.txt"]["error"]["code"] == "not_a_report"
     assert by["notes.txt"]["report"]["template"] is None
     rows = (out / "cells.csv").read_text(encoding="utf-8").splitlines()
-    assert rows[0] == "document,key,value,unit,confidence,source,review,raw"
+    assert rows[0] == "document,template,year,organ,key,value,unit,confidence,source,review,raw"
     assert len(rows) == 1 + 2 * 198
-    assert '002_0843dfdf5e1a4b6d.txt,review.review.upheld,,,' in "\n".join(rows)
+    assert '002_0843dfdf5e1a4b6d.txt,2019,2020,新青镇,review.review.upheld,,,' in "\n".join(rows)
     summary = json.loads((out / "summary.json").read_text())
     assert summary["documents"] == 5
     assert summary["by_error_code"] == {"empty": 1, "unsupported": 1, "not_a_report": 1}
@@ -131,3 +131,12 @@ def test_extract_takes_several_files_and_an_output_file(tmp_path: Path) -> None:
     assert lines[2]["error"]["code"] == "input"
     one = _cli("extract", docs[0], "--json")
     assert one.returncode == 0 and json.loads(one.stdout)["template"] == "2019"  # one file: one JSON object
+
+
+def test_a_failed_document_has_no_counts_not_zero() -> None:
+    from extractor.batch.outputs import _doc_row
+
+    row = _doc_row({"path": "x.pdf", "status": "failed", "error": {"code": "corrupt", "message": "bad"}}, [])
+    assert row["failed_identities"] is None and row["cells_to_review"] is None
+    ok = _doc_row({"path": "y.txt", "status": "ok", "report": {"template": "2021", "cells": {}, "checks": []}}, [])
+    assert ok["failed_identities"] == 0 and ok["cells_to_review"] == 0

@@ -1,6 +1,6 @@
 """Tables derived from the journal, rebuilt whole at the end of every run (temporary name, then rename):
 
-- ``cells.csv``: long form, one row per document x cell (as before);
+- ``cells.csv``: long form, one row per document x cell, with the document's template, year and organ;
 - ``cells.parquet``: long form with typed columns (value as float64, page, review as bool, ...);
 - ``documents.parquet``: wide form, one row per document and one float64 column per canonical key of both
   templates (``null`` where the document's template has no such cell or the cell is blank);
@@ -24,7 +24,8 @@ from ..datamodel import Cell, Report
 from ..validate.cross_year import cross_year
 from .journal import Journal, replace_atomically
 
-CSV_FIELDS = ["document", "key", "value", "unit", "confidence", "source", "review", "raw"]
+CSV_FIELDS = ["document", "template", "year", "organ", "key", "value", "unit", "confidence", "source", "review",
+              "raw"]
 DOC_FIELDS = ["document", "sha256", "status", "error_code", "error_message", "template", "year", "organ",
               "format", "pages", "seconds", "failed_identities", "cells_to_review", "same_as"]
 PARQUET_BATCH = 256
@@ -36,7 +37,8 @@ def csv_rows(rec: dict[str, Any]) -> Iterator[dict[str, Any]]:
         return
     units = rep.get("units") or {}
     for key, c in (rep.get("cells") or {}).items():
-        yield {"document": rec["path"], "key": key, "value": "" if c.get("value") is None else c["value"],
+        yield {"document": rec["path"], "template": rep.get("template"), "year": rep.get("year") or "",
+               "organ": rep.get("organ") or "", "key": key, "value": "" if c.get("value") is None else c["value"],
                "unit": units.get(key, ""), "confidence": round(c.get("confidence", 0.0), 3),
                "source": c.get("source"), "review": int(bool(c.get("review"))), "raw": c.get("raw") or ""}
 
@@ -66,8 +68,11 @@ def _doc_row(rec: dict[str, Any], keys: list[str]) -> dict[str, Any]:
     row = {"document": rec["path"], "sha256": rec.get("sha256"), "status": rec["status"],
            "error_code": err.get("code"), "error_message": err.get("message"), "template": rep.get("template"),
            "year": rep.get("year"), "organ": rep.get("organ"), "format": rep.get("format"),
-           "pages": rep.get("pages"), "seconds": rec.get("seconds"), "failed_identities": _failed_identities(rep),
-           "cells_to_review": sum(1 for c in cells.values() if c.get("review")), "same_as": rec.get("same_as")}
+           "pages": rep.get("pages"), "seconds": rec.get("seconds"),
+           # a document with no report has no counts: null, never 0 (0 would say "nothing to review")
+           "failed_identities": _failed_identities(rep) if rep else None,
+           "cells_to_review": sum(1 for c in cells.values() if c.get("review")) if rep else None,
+           "same_as": rec.get("same_as")}
     for k in keys:
         c = cells.get(k)
         row[k] = _num(c.get("value")) if c else None
