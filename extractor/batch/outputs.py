@@ -2,8 +2,10 @@
 
 - ``cells.csv``: long form, one row per document x cell, with the document's template, year and organ;
 - ``cells.parquet``: long form with typed columns (value as float64, page, review as bool, ...);
-- ``documents.parquet``: wide form, one row per document and one float64 column per canonical key of both
-  templates (``null`` where the document's template has no such cell or the cell is blank);
+- ``documents.parquet``: wide form, one row per document and one column per canonical key of both templates
+  (``null`` where the document's template has no such cell or the cell is blank): counts as Int64, amounts
+  as float64 in 元 (``…__yuan``); column names with ``__`` for dots, the column -> key map in the file's
+  metadata (``extractor.key_map``);
 - ``summary.json``: counts by status and error code, identity failures, throughput.
 
 Parquet needs the ``parquet`` extra (pyarrow); without it the Parquet files are skipped with a note in the
@@ -61,7 +63,35 @@ def canonical_keys() -> list[str]:
     return list(keys)
 
 
-def _doc_row(rec: dict[str, Any], keys: list[str]) -> dict[str, Any]:
+# Amounts in the wide form are in one unit, named in the column (``active__fees__amount__yuan``).
+YUAN_PER = {"元": 1, "千元": 1_000, "万元": 10_000, "百万元": 1_000_000, "亿元": 100_000_000}
+
+
+def amount_units() -> dict[str, str]:
+    """Amount keys -> the unit the template's header prints them in (万元), when a report names none."""
+    from ..templates import all_templates
+
+    return {k: r.unit_from_header for t in all_templates() for r in t.rows if r.unit_from_header
+            for k in r.cell_keys()}
+
+
+def wide_column(key: str, amounts: dict[str, str]) -> str:
+    """A column name SQL engines take without quoting: dots become ``__``; amounts say their unit."""
+    return key.replace(".", "__") + ("__yuan" if key in amounts else "")
+
+
+def _yuan(value: Any, unit: str | None) -> float | None:
+    v = _num(value)
+    factor = YUAN_PER.get(unit or "")
+    return None if v is None or factor is None else round(v * factor, 6)
+
+
+def _count(value: Any) -> int | None:
+    v = _num(value)
+    return int(v) if v is not None and float(v).is_integer() else None
+
+
+def _doc_row(rec: dict[str, Any], keys: list[str], amounts: dict[str, str] | None = None) -> dict[str, Any]:
     rep = rec.get("report") or {}
     err = rec.get("error") or {}
     cells = rep.get("cells") or {}
@@ -73,9 +103,15 @@ def _doc_row(rec: dict[str, Any], keys: list[str]) -> dict[str, Any]:
            "failed_identities": _failed_identities(rep) if rep else None,
            "cells_to_review": sum(1 for c in cells.values() if c.get("review")) if rep else None,
            "same_as": rec.get("same_as")}
+    units = rep.get("units") or {}
     for k in keys:
         c = cells.get(k)
-        row[k] = _num(c.get("value")) if c else None
+        if amounts is None:  # keys as they are, values as numbers (the library's own use)
+            row[k] = _num(c.get("value")) if c else None
+        elif k in amounts:
+            row[wide_column(k, amounts)] = _yuan(c.get("value"), units.get(k) or amounts[k]) if c else None
+        else:
+            row[wide_column(k, amounts)] = _count(c.get("value")) if c else None
     return row
 
 
@@ -102,13 +138,16 @@ class _Parquet:
 
         self.pa, self.out = pa, out
         self.keys = canonical_keys()
+        self.amounts = amount_units()
+        key_map = {wide_column(k, self.amounts): k for k in self.keys}
         self.doc_schema = pa.schema(
             [("document", pa.string()), ("sha256", pa.string()), ("status", pa.string()),
              ("error_code", pa.string()), ("error_message", pa.string()), ("template", pa.string()),
              ("year", pa.int32()), ("organ", pa.string()), ("format", pa.string()), ("pages", pa.int32()),
              ("seconds", pa.float64()), ("failed_identities", pa.int32()), ("cells_to_review", pa.int32()),
              ("same_as", pa.string())]
-            + [(k, pa.float64()) for k in self.keys])
+            + [(wide_column(k, self.amounts), pa.float64() if k in self.amounts else pa.int64()) for k in self.keys],
+            metadata={"extractor.key_map": json.dumps(key_map, ensure_ascii=False), "extractor.amount_unit": "元"})
         self.cell_schema = pa.schema(
             [("document", pa.string()), ("sha256", pa.string()), ("template", pa.string()), ("key", pa.string()),
              ("value", pa.float64()), ("unit", pa.string()), ("confidence", pa.float64()),
@@ -120,7 +159,7 @@ class _Parquet:
         self.cells: list[dict[str, Any]] = []
 
     def add(self, rec: dict[str, Any]) -> None:
-        self.docs.append(_doc_row(rec, self.keys))
+        self.docs.append(_doc_row(rec, self.keys, self.amounts))
         self.cells.extend(_cell_rows(rec))
         if len(self.docs) >= PARQUET_BATCH:
             self.flush()
