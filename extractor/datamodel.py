@@ -21,7 +21,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-SCHEMA_VERSION = "1.1"  # 1.1: Cell.reading added; Report.errors (never filled) removed
+SCHEMA_VERSION = "1.1"  # 1.1: Cell.reading, Report.extra_cells added; Report.errors (never filled) removed
 
 BBox = tuple[float, float, float, float]
 Number = int | float
@@ -320,7 +320,11 @@ class Report(_Model):
     pages: int | None = None
     ocr_engine: str | None = Field(None, description="the OCR engine that read the pages, if any")
     status: Status = "ok"
-    cells: dict[str, Cell] = Field(default_factory=dict)
+    cells: dict[str, Cell] = Field(default_factory=dict, description="every key of the template, always the "
+                                   "same set for one template")
+    extra_cells: dict[str, Cell] = Field(default_factory=dict, description="cells of a row printed in a form "
+                                         "the template does not have as such (the 2021 （六）其他处理 as one row, whose "
+                                         "sub-rows in cells the mixed-form rule fills)")
     units: dict[str, str] = Field(default_factory=dict)
     rows: list[RowMatch] = Field(default_factory=list)
     checks: list[Check] = Field(default_factory=list)
@@ -330,6 +334,11 @@ class Report(_Model):
     @property
     def unmapped(self) -> list[RowMatch]:
         return [r for r in self.rows if r.key is None]
+
+    @property
+    def all_cells(self) -> dict[str, Cell]:
+        """``cells`` and ``extra_cells`` together."""
+        return {**self.cells, **self.extra_cells}
 
     @property
     def failed_checks(self) -> list[Check]:

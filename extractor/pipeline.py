@@ -178,8 +178,8 @@ def build_report(doc: Document, opts: Options | None = None) -> Report:
             report.warnings.append(f"{len(fixed)} cells repaired or inferred from identities: {', '.join(fixed[:8])}")
     report.checks = check_identities(cells, t) + narrative_checks(doc.lines, cells, t)
     flag_cells(cells, report.checks)
-    order = t.keys() + [k for k in t.extra_keys() if k in cells]
-    report.cells = {k: cells[k] for k in order}
+    report.cells = {k: cells[k] for k in t.keys()}
+    report.extra_cells = {k: cells[k] for k in t.extra_keys() if k in cells}
     missing = [k for k in t.keys() if cells[k].source == "missing"]
     if missing:
         report.status = "partial"

@@ -97,7 +97,7 @@ def _table(title: str, col_heads: list[str], rows: list[tuple[str, list[str | No
     for label, keys in rows:
         out.append(f'<tr><th class="rl" title="{escape(label, quote=True)}">{escape(label)}</th>')
         for key in keys:
-            cell = report.cells.get(key) if key else None
+            cell = report.all_cells.get(key) if key else None
             if key is None:
                 out.append('<td class="na"></td>')
             elif cell is None:
@@ -121,7 +121,7 @@ def _template_tables(report: Report, t: Template, failed: set[str], used: set[st
         rows: list[tuple[str, list[str | None]]] = []
         for r in t.rows_of(section):
             keys = r.cell_keys()
-            if r.extra and not any(k in report.cells for k in keys):
+            if r.extra and not any(k in report.all_cells for k in keys):
                 continue
             label = r.labels[0] + ("（合并行）" if r.extra else "")
             rows.append((label, [f"{r.full_key}.{c}" if c in r.columns else None for c in cols]))
@@ -144,7 +144,7 @@ def _tables(report: Report, failed: set[str]) -> str:
             parts = [f'<p class="note">template {escape(report.template)} unavailable: {escape(e.message)}</p>']
     else:
         parts.append('<p class="note">No standard statistics table was recognised in this document.</p>')
-    rest = [k for k in report.cells if k not in used]
+    rest = [k for k in report.all_cells if k not in used]
     if rest:
         other: list[tuple[str, list[str | None]]] = [(k, [k]) for k in rest]
         parts.append(_table("Other cells", ["value"], other, report, failed, used))
@@ -155,7 +155,7 @@ def _tables(report: Report, failed: set[str]) -> str:
 
 def _key_links(keys: list[str], report: Report) -> str:
     return " ".join(f'<a href="#cell={escape(k, quote=True)}" class="keylink" data-target="{escape(k, quote=True)}">'
-                    f"{escape(k)}={escape(_fmt(report.cells[k].value) if k in report.cells else '∅')}</a>"
+                    f"{escape(k)}={escape(_fmt(report.all_cells[k].value) if k in report.all_cells else '∅')}</a>"
                     for k in keys)
 
 
@@ -242,7 +242,7 @@ def _page_html(pno: int, img: Any, scale: float, report: Report, failed: set[str
             out.append(f'<div class="sentbox s-{escape(ch.status)}" data-check="{escape(ch.id, quote=True)}" '
                        f'style="{_box_style(ch.prov.bbox, scale, w, h)}" title="{escape(ch.text, quote=True)}"></div>')
     order = list(KINDS)
-    located = [(k, c) for k, c in report.cells.items() if c.prov.page == pno and c.prov.bbox is not None]
+    located = [(k, c) for k, c in report.all_cells.items() if c.prov.page == pno and c.prov.bbox is not None]
     # flagged boxes last, so they are drawn on top of clean ones sharing the same place
     located.sort(key=lambda kc: -order.index(cell_kind(kc[0], kc[1], failed)))
     for key, cell in located:
@@ -371,7 +371,7 @@ def render_review_html(source: Path | bytes | None, report: Report, dpi: int = 1
     failed = failed_identity_keys(report)
     pages_html, has_pages = _pages_html(source, report, dpi, failed)
     counts = {k: 0 for k in KINDS}
-    for key, cell in report.cells.items():
+    for key, cell in report.all_cells.items():
         counts[cell_kind(key, cell, failed)] += 1
     legend = "".join(f'<span><i class="sw {k}"></i>{escape(text)} ({counts[k]})</span>'
                      for k, (_, _, text) in KINDS.items())

@@ -8,7 +8,7 @@ import pytest
 
 from benchmarks.score import score_document
 from extractor import extract
-from tests.conftest import load_gold
+from tests.conftest import ROOT, load_gold
 from tests.render import APPLY_COLS, render
 
 SEED_2019 = "001_1feac183b5673ebd"  # has non-zero values, +/- and a 元 amount
@@ -102,7 +102,7 @@ def test_mixed_form_zero_single_row_infers_zero_sub_rows() -> None:
     assert rep.template == "2021"
     c = rep.cells["apply.result.other.overdue_correction.total"]
     assert c.value == 0 and c.source == "inferred" and c.reason
-    assert rep.cells["apply.result.other.total"].value == 0  # the single row is kept, outside the key set
+    assert rep.extra_cells["apply.result.other.total"].value == 0  # the single row is kept, outside the key set
     s = score_document(gold, rep.model_dump(), "x")
     assert s.wrong == [k for k in s.wrong if k.startswith("review.")]  # gold's review row is inconsistent
 
@@ -168,3 +168,14 @@ def test_markdown_table_shredded_with_made_up_headers() -> None:
     rep = extract("\n".join(out))
     assert score_document(gold, rep.model_dump(), REAL_2021).wrong == []
     assert rep.organ == gold["organ"]
+
+
+def test_every_report_of_a_template_has_the_same_cell_keys() -> None:
+    """A hybrid form's own row (（六）其他处理 printed as one row in a 2021 report) goes to extra_cells."""
+    from extractor.templates import load_template
+
+    keys = load_template("2021").keys()
+    hybrid = extract(ROOT / "corpora/real/docs/hzq2023_working.pdf")
+    plain = extract(ROOT / "corpora/real/docs/szfgs2024.pdf")
+    assert list(hybrid.cells) == list(plain.cells) == keys
+    assert "apply.result.other.total" in hybrid.extra_cells and not plain.extra_cells

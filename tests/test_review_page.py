@@ -59,10 +59,10 @@ def test_review_page_of_a_pdf_with_failed_identities() -> None:
     failed_keys = {k for c in fails for k in c.lhs_keys + c.rhs_keys}
 
     tds = {td.get("data-key"): td for td in _q(doc, "td", "cell")}
-    assert set(tds) == set(rep.cells)  # every canonical cell is in the tables
+    assert set(tds) == set(rep.all_cells)  # every cell is in the tables (a hybrid row's own cells too)
     boxes = {b.get("data-key"): b for b in _q(doc, "div", "box")}
-    assert set(boxes) == {k for k, c in rep.cells.items() if c.prov.bbox is not None and c.prov.page is not None}
-    for key, cell in rep.cells.items():
+    assert set(boxes) == {k for k, c in rep.all_cells.items() if c.prov.bbox is not None and c.prov.page is not None}
+    for key, cell in rep.all_cells.items():
         td = tds[key]
         classes = td.get("class").split()
         if key in failed_keys:

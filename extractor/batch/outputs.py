@@ -38,7 +38,7 @@ def csv_rows(rec: dict[str, Any]) -> Iterator[dict[str, Any]]:
     if not rep or not rep.get("template"):
         return
     units = rep.get("units") or {}
-    for key, c in (rep.get("cells") or {}).items():
+    for key, c in {**(rep.get("cells") or {}), **(rep.get("extra_cells") or {})}.items():
         yield {"document": rec["path"], "template": rep.get("template"), "year": rep.get("year") or "",
                "organ": rep.get("organ") or "", "key": key, "value": "" if c.get("value") is None else c["value"],
                "unit": units.get(key, ""), "confidence": round(c.get("confidence", 0.0), 3),
@@ -94,7 +94,7 @@ def _count(value: Any) -> int | None:
 def _doc_row(rec: dict[str, Any], keys: list[str], amounts: dict[str, str] | None = None) -> dict[str, Any]:
     rep = rec.get("report") or {}
     err = rec.get("error") or {}
-    cells = rep.get("cells") or {}
+    cells = {**(rep.get("cells") or {}), **(rep.get("extra_cells") or {})}
     row = {"document": rec["path"], "sha256": rec.get("sha256"), "status": rec["status"],
            "error_code": err.get("code"), "error_message": err.get("message"), "template": rep.get("template"),
            "year": rep.get("year"), "organ": rep.get("organ"), "format": rep.get("format"),
@@ -120,7 +120,7 @@ def _cell_rows(rec: dict[str, Any]) -> Iterator[dict[str, Any]]:
     if not rep or not rep.get("template"):
         return
     units = rep.get("units") or {}
-    for key, c in (rep.get("cells") or {}).items():
+    for key, c in {**(rep.get("cells") or {}), **(rep.get("extra_cells") or {})}.items():
         prov = c.get("prov") or {}
         yield {"document": rec["path"], "sha256": rec.get("sha256"), "template": rep["template"], "key": key,
                "value": _num(c.get("value")), "unit": units.get(key) or c.get("unit"),

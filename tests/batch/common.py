@@ -90,7 +90,8 @@ def assert_consistent(out: Path) -> list[dict[str, Any]]:
     recs = records(out)
     paths = [r["path"] for r in recs]
     assert len(paths) == len(set(paths)), "duplicate records"
-    expected = sum(len(r["report"]["cells"]) for r in recs if r["report"] and r["report"]["template"])
+    expected = sum(len(r["report"]["cells"]) + len(r["report"].get("extra_cells") or {})
+                   for r in recs if r["report"] and r["report"]["template"])
     rows = csv_rows(out)
     assert len(rows) == expected
     assert len({(r["document"], r["key"]) for r in rows}) == len(rows), "duplicate cells.csv rows"
