@@ -156,6 +156,8 @@ def batch_cmd(
     ocr: Annotated[bool, typer.Option("--ocr/--no-ocr", help="OCR pages without a text layer")] = True,
     ocr_gpus: Annotated[float, typer.Option(help="ray: GPUs per OCR actor (0: OCR inline on the CPU stage)")] = 0.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+    csv_bom: Annotated[bool, typer.Option("--csv-bom", help="cells.csv with a UTF-8 byte order mark (for "
+                                                            "spreadsheet programs)")] = False,
     allow_failures: Annotated[bool, typer.Option("--allow-failures", help="exit 0 even when documents failed "
                                                  "(default: exit 1, as a test runner does)")] = False,
     worker_init: Annotated[Optional[str], typer.Option(hidden=True, help="module:function run in each worker")] = None,  # noqa: UP045
@@ -182,7 +184,7 @@ def batch_cmd(
         try:
             summary = run_batch(source, out, _batch_options(template.value, timeout, memory_mb, ocr), progress=tick,
                                 workers=workers, retry_failed=retry_failed, engine=engine.value, address=address,
-                                worker_init=worker_init, ocr_gpus=ocr_gpus)
+                                worker_init=worker_init, ocr_gpus=ocr_gpus, csv_bom=csv_bom)
         except FileNotFoundError as e:
             typer.echo(f"error: {e}", err=True)
             raise typer.Exit(EXIT_INPUT_ERROR) from e

@@ -203,8 +203,9 @@ class _Summary:
                 "cells_to_review": self.review_cells}
 
 
-def write_outputs(journal: Journal, out: Path, parquet: bool = True) -> tuple[dict[str, Any], list[str]]:
-    """One pass over the journal: cells.csv, the Parquet tables (with pyarrow) and the summary's counts."""
+def write_outputs(journal: Journal, out: Path, parquet: bool = True, csv_bom: bool = False) -> tuple[dict[str, Any], list[str]]:
+    """One pass over the journal: cells.csv (``csv_bom``: with a UTF-8 byte order mark, so that spreadsheet
+    programs read the Chinese text as UTF-8), the Parquet tables (with pyarrow) and the summary's counts."""
     notes: list[str] = []
     pq_writer: _Parquet | None = None
     if parquet:
@@ -215,7 +216,7 @@ def write_outputs(journal: Journal, out: Path, parquet: bool = True) -> tuple[di
     summary = _Summary()
     slim: list[Report] = []
     tmp = out / "cells.csv.tmp"
-    with open(tmp, "w", encoding="utf-8", newline="") as f:
+    with open(tmp, "w", encoding="utf-8-sig" if csv_bom else "utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=CSV_FIELDS)
         w.writeheader()
         for rec in journal.records():

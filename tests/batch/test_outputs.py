@@ -37,3 +37,14 @@ def test_wide_form_counts_are_integers_and_amounts_yuan(tmp_path: Path) -> None:
         factor = {"万元": 10_000, "元": 1}[unit]
         amount = gold["cells"].get("active.fees.amount")
         assert rows[name]["active__fees__amount__yuan"] == (None if amount is None else pytest.approx(amount * factor))
+
+
+def test_cells_csv_with_a_byte_order_mark_for_spreadsheets(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(REAL / "docs" / "000_811754ced70f7104.txt", src / "a.txt")
+    run_batch(src, tmp_path / "plain", workers=1)
+    run_batch(src, tmp_path / "bom", workers=1, csv_bom=True)
+    plain = (tmp_path / "plain" / "cells.csv").read_bytes()
+    bom = (tmp_path / "bom" / "cells.csv").read_bytes()
+    assert not plain.startswith(b"\xef\xbb\xbf") and bom == b"\xef\xbb\xbf" + plain
