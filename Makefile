@@ -14,6 +14,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# `make run` installs only what the main job needs (document readers, OCR, Parquet outputs); `make test` and
+# the other targets install everything. A venv that already has everything is used as it is.
+RUN_STAMP := $(VENV)/.run-$(shell cksum pyproject.toml | cut -d' ' -f1)
+$(RUN_STAMP): pyproject.toml
+	@if [ -f $(STAMP) ]; then touch $@; else \
+	  $(PYTHON) -m venv $(VENV) && $(PY) -m pip install -q --upgrade pip && \
+	  $(PY) -m pip install -q -e ".[docs,ocr,parquet]" && rm -f $(VENV)/.run-* && touch $@; fi
+
 ## sysdeps: Debian packages — LibreOffice (DOC/WPS conversion, corpus PDFs), a CJK font and Chromium
 ## (headless screenshots of the review page in the tests) — if missing
 sysdeps:
@@ -23,7 +31,7 @@ sysdeps:
 	    libreoffice-writer fonts-noto-cjk chromium >/dev/null; }
 
 ## run: the main job on the bundled corpus — batch-extract corpora/real, print the summary and the score
-run: install
+run: $(RUN_STAMP)
 	$(VENV)/bin/extractor batch corpora/real/docs --out out/real
 	$(PY) benchmarks/score.py corpora/real/gold out/real/reports.jsonl
 
