@@ -182,21 +182,27 @@ class ScanPage(_Model):
     photo_size: tuple[int, int] | None = None
 
     def box_to_photo(self, box: BBox) -> BBox:
-        """A box on the flat page (page units) as the upright box around its four corners in the photo,
-        clipped to the photo; the box itself when the page was not warped."""
+        """A box on the flat page (page units) in the photo (``homography_box``); the box itself when the
+        page was not warped."""
         if self.to_photo is None or self.photo_size is None:
             return box
-        h = self.to_photo
-        f = self.factor
-        x0, y0, x1, y1 = (v / f for v in box)
-        pts = []
-        for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1)):
-            d = h[6] * x + h[7] * y + h[8]
-            pts.append(((h[0] * x + h[1] * y + h[2]) / d, (h[3] * x + h[4] * y + h[5]) / d))
-        w, ht = self.photo_size
-        xs = [min(max(p[0], 0.0), w) for p in pts]
-        ys = [min(max(p[1], 0.0), ht) for p in pts]
-        return (min(xs) * f, min(ys) * f, max(xs) * f, max(ys) * f)
+        return homography_box(self.to_photo, self.photo_size, box, self.factor)
+
+
+def homography_point(h: list[float], x: float, y: float) -> tuple[float, float]:
+    """A point through a 3 x 3 homography given row major."""
+    d = h[6] * x + h[7] * y + h[8]
+    return (h[0] * x + h[1] * y + h[2]) / d, (h[3] * x + h[4] * y + h[5]) / d
+
+
+def homography_box(h: list[float], size: tuple[int, int], box: BBox, factor: float = 1.0) -> BBox:
+    """A box (page units, ``factor`` units per pixel) as the upright box around its four corners taken
+    through the homography ``h``, clipped to an image of ``size`` (width, height) pixels."""
+    x0, y0, x1, y1 = (v / factor for v in box)
+    pts = [homography_point(h, x, y) for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))]
+    xs = [min(max(p[0], 0.0), size[0]) for p in pts]
+    ys = [min(max(p[1], 0.0), size[1]) for p in pts]
+    return (min(xs) * factor, min(ys) * factor, max(xs) * factor, max(ys) * factor)
 
 
 class TextPage(_Model):

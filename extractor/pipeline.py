@@ -43,8 +43,11 @@ def extract(source: str | bytes | os.PathLike[str] | None = None, options: Optio
         raise InputError("give the document as source or as text=..., one of the two")
     opts = Options.coerce(options)
     t0 = time.perf_counter()
-    raw = ingest.load(text if text is not None else source, opts.limits, name=opts.name,  # type: ignore[arg-type]
-                      as_text=text is not None)
+    if text is not None:
+        raw = ingest.load(text, opts.limits, name=opts.name, as_text=True)
+    else:
+        assert source is not None  # one of the two, checked above
+        raw = ingest.load(source, opts.limits, name=opts.name)
     t1 = time.perf_counter()
     doc = textlayer.to_document(raw, opts)
     t2 = time.perf_counter()

@@ -136,7 +136,7 @@ def test_extract_takes_several_files_and_an_output_file(tmp_path: Path) -> None:
 def test_a_failed_document_has_no_counts_not_zero() -> None:
     from extractor.batch.outputs import _doc_row
 
-    row = _doc_row({"path": "x.pdf", "status": "failed", "error": {"code": "corrupt", "message": "bad"}}, [])
+    row = _doc_row({"path": "x.pdf", "status": "failed", "error": {"code": "corrupt", "message": "bad"}}, [], {})
     assert row["failed_identities"] is None and row["cells_to_review"] is None
-    ok = _doc_row({"path": "y.txt", "status": "ok", "report": {"template": "2021", "cells": {}, "checks": []}}, [])
+    ok = _doc_row({"path": "y.txt", "status": "ok", "report": {"template": "2021", "cells": {}, "checks": []}}, [], {})
     assert ok["failed_identities"] == 0 and ok["cells_to_review"] == 0

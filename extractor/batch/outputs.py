@@ -91,7 +91,7 @@ def _count(value: Any) -> int | None:
     return int(v) if v is not None and float(v).is_integer() else None
 
 
-def _doc_row(rec: dict[str, Any], keys: list[str], amounts: dict[str, str] | None = None) -> dict[str, Any]:
+def _doc_row(rec: dict[str, Any], keys: list[str], amounts: dict[str, str]) -> dict[str, Any]:
     rep = rec.get("report") or {}
     err = rec.get("error") or {}
     cells = {**(rep.get("cells") or {}), **(rep.get("extra_cells") or {})}
@@ -106,9 +106,7 @@ def _doc_row(rec: dict[str, Any], keys: list[str], amounts: dict[str, str] | Non
     units = rep.get("units") or {}
     for k in keys:
         c = cells.get(k)
-        if amounts is None:  # keys as they are, values as numbers (the library's own use)
-            row[k] = _num(c.get("value")) if c else None
-        elif k in amounts:
+        if k in amounts:
             row[wide_column(k, amounts)] = _yuan(c.get("value"), units.get(k) or amounts[k]) if c else None
         else:
             row[wide_column(k, amounts)] = _count(c.get("value")) if c else None

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from ..datamodel import BBox
+from ..datamodel import BBox, homography_box, homography_point
 from ..errors import MissingDependencyError
 
 # The sheet's outline is found on the image scaled so its longer side is this many pixels.
@@ -141,19 +141,18 @@ class Rectified:
     to_photo: np.ndarray  # 3 x 3 homography: flat page pixels -> photo pixels
     photo_size: tuple[int, int]  # (width, height) of the photo
 
+    @property
+    def homography(self) -> list[float]:
+        """``to_photo`` row major, as ``ScanPage.to_photo`` carries it."""
+        return [float(v) for v in self.to_photo.ravel()]
+
     def point_back(self, x: float, y: float) -> tuple[float, float]:
-        p = self.to_photo @ np.array([x, y, 1.0])
-        return float(p[0] / p[2]), float(p[1] / p[2])
+        return homography_point(self.homography, x, y)
 
     def box_back(self, box: BBox, factor: float = 1.0) -> BBox:
         """A box on the flat page (page units, ``factor`` units per pixel) as the upright box around its
-        four corners in the photo, clipped to the photo."""
-        x0, y0, x1, y1 = (v / factor for v in box)
-        pts = [self.point_back(x, y) for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))]
-        w, h = self.photo_size
-        xs = [min(max(p[0], 0.0), w) for p in pts]
-        ys = [min(max(p[1], 0.0), h) for p in pts]
-        return (min(xs) * factor, min(ys) * factor, max(xs) * factor, max(ys) * factor)
+        four corners in the photo, clipped to the photo (the same mapping as ``ScanPage.box_to_photo``)."""
+        return homography_box(self.homography, self.photo_size, box, factor)
 
     def describe(self) -> str:
         c = ", ".join(f"({x:.0f},{y:.0f})" for x, y in self.quad)

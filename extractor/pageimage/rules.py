@@ -37,7 +37,7 @@ import numpy as np
 
 from .._unionfind import DisjointSets
 from ..datamodel import PageFrame, PageGrid, Word
-from ..values.parse import parse_value
+from ..values.parse import is_number
 
 # Boxes at least this many times wider than tall give a reliable text-line angle.
 ANGLE_MIN_ASPECT = 3.0
@@ -387,14 +387,10 @@ def _matrix(frame: PageFrame) -> np.ndarray:
     return np.array([[c, -s, frame.tx], [s, c, frame.ty]], dtype=np.float64)
 
 
-def _is_number(text: str) -> bool:
-    return parse_value(text).kind == "number"
-
-
 def text_unit(words: list[Word], factor: float) -> float:
     """The scale of the page's table print in pixels: the median box height of its numbers (a large title
     would stretch a median over all words), or of all words where there are few numbers."""
-    nums = [w for w in words if _is_number(w.text)]
+    nums = [w for w in words if is_number(w.text)]
     pool = nums if len(nums) >= MIN_UNIT_WORDS else words
     return median((w.prov.bbox[3] - w.prov.bbox[1]) / factor for w in pool if w.prov.bbox)
 

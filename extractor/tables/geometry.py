@@ -15,7 +15,7 @@ from statistics import median
 
 from ..datamodel import Provenance, Reading, SourceCell, SourceRow, Word
 from ..pageimage.rules import skew_angle
-from ..values.parse import parse_value
+from ..values.parse import is_number
 
 # A word joins a line when its centre lies within this share of the median box height of the line centre.
 # Rows of the template tables are ≥ 1.1 box heights apart at 150–300 dpi (bench scans), text lines of one
@@ -98,10 +98,6 @@ def _lines(boxes: list[_Box]) -> list[_Line]:
     return lines
 
 
-def _is_number(text: str) -> bool:
-    return parse_value(text).kind == "number"
-
-
 def _signed(text: str) -> bool:
     return text.lstrip().startswith(("+", "＋", "-", "－"))
 
@@ -111,7 +107,7 @@ def _cells(line: _Line, page: int) -> tuple[list[SourceCell], list[float]]:
     groups: list[list[_Box]] = []
     for b in boxes:
         prev = groups[-1][-1] if groups else None
-        joinable = prev is not None and not _is_number(prev.word.text) and not _is_number(b.word.text)
+        joinable = prev is not None and not is_number(prev.word.text) and not is_number(b.word.text)
         if joinable and prev is not None and b.x0 - prev.x1 < CELL_GAP * max(prev.h, b.h):
             groups[-1].append(b)
         else:
@@ -145,7 +141,7 @@ class _Row:
         """The cells holding numbers. Signed numbers occur only in the 本年增/减 column; a line whose only
         numbers are signed and whose only text is header fragments is header text misread ("计" of a vertical
         总计 read as "+1")."""
-        num = [i for i, c in enumerate(self.cells) if _is_number(c.text)]
+        num = [i for i, c in enumerate(self.cells) if is_number(c.text)]
         if num and all(_signed(self.cells[i].text) for i in num):
             # a row label (行政许可 with a blank 上一年) is longer than the fragments of a stacked header
             labels = [c.text for i, c in enumerate(self.cells) if i not in num and c.text.strip()]

@@ -54,7 +54,7 @@ def _nbsp_pieces(cell: SourceCell) -> list[_Piece] | None:
     else:
         return None
     # a non-breaking space stands for an empty cell, or is only padding inside a cell ("0&nbsp;"): the
-    # row's length decides (values/assign.py ``_weighed``)
+    # row's length and own total decide (values/assign.py ``_weak_variants``)
     return head + [_Piece("empty", "", cell, weak=True) if t == "\xa0" else _Piece("value", t, cell, glued=True)
                    for t in _NBSP_TOKENS.findall(tail)]
 

@@ -29,7 +29,8 @@ from statistics import median
 
 from ..datamodel import BBox, PageFrame, PageGrid, Provenance, SourceCell, SourceRow, Word
 from ..pageimage.seal import SEAL_TEXT_MAX
-from .geometry import _is_number, empty_cell, reading_of
+from ..values.parse import is_number
+from .geometry import empty_cell, reading_of
 
 # Numbers in one cell more than this many box heights apart (centres) are on two lines.
 STACKED_LINES = 0.6
@@ -93,7 +94,7 @@ def _cell_text(placed: list[_Placed]) -> str:
     out = ""
     for p in (p for ln in lines for p in sorted(ln, key=lambda p: p.x)):
         t = p.word.text.strip()
-        sep = " " if out and _is_number(t) else ""
+        sep = " " if out and is_number(t) else ""
         out += sep + t
     return out
 
@@ -106,7 +107,7 @@ def _value_columns(g: PageGrid, placed: dict[int, list[_Placed]]) -> set[int]:
     seen: dict[int, list[bool]] = {}
     for k, (_, _, c0, c1) in enumerate(g.cells):
         if c1 - c0 == 1 and placed.get(k):
-            seen.setdefault(c0, []).append(any(_is_number(p.word.text) for p in placed[k]))
+            seen.setdefault(c0, []).append(any(is_number(p.word.text) for p in placed[k]))
     return {c for c, v in seen.items() if sum(v) >= 2 and sum(v) >= len(v) / 2}
 
 
@@ -116,13 +117,13 @@ def _without_seal_text(placed: list[_Placed], hidden: Callable[[float, float], b
     out = []
     for p in placed:
         b = p.word.prov.bbox
-        if _is_number(p.word.text) or b is None or not hidden((b[0] + b[2]) / 2, (b[1] + b[3]) / 2):
+        if is_number(p.word.text) or b is None or not hidden((b[0] + b[2]) / 2, (b[1] + b[3]) / 2):
             out.append(p)
             continue
         rest = _SEAL_JUNK.sub("", p.word.text)
         if len(p.word.text.strip()) - len(rest) > SEAL_TEXT_MAX:
             out.append(p)
-        elif rest and _is_number(rest):
+        elif rest and is_number(rest):
             out.append(p)  # digits with seal glyphs beside them: the value reader drops the glyphs and says so
     return out
 
@@ -183,7 +184,7 @@ def ruled_page(grids: list[PageGrid], frame: PageFrame, words: list[Word], page:
     out = RuledPage(angle=frame.angle)
     placed: list[dict[int, list[_Placed]]] = [{} for _ in grids]
     for w in words:
-        num = _is_number(w.text)
+        num = is_number(w.text)
         out.numbers += num
         spot = _spot(w, grids, frame, factor)
         if spot is None:
@@ -202,7 +203,7 @@ def ruled_page(grids: list[PageGrid], frame: PageFrame, words: list[Word], page:
 
 def _stacked(placed: list[_Placed]) -> bool:
     """Numbers one above the other in one cell: two rows' values, the rule between them not seen."""
-    ys = sorted(p.y for p in placed if _is_number(p.word.text))
+    ys = sorted(p.y for p in placed if is_number(p.word.text))
     return len(ys) > 1 and ys[-1] - ys[0] > STACKED_LINES * median(p.h for p in placed)
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from typing import NoReturn
 
 from ..datamodel import Document
-from ..errors import ExtractorError, MissingDependencyError, UnsupportedFormatError
+from ..errors import MissingDependencyError, UnsupportedFormatError
 from ..ingest import RawInput
 from ..options import Options
 
@@ -43,17 +44,20 @@ def backend_for(fmt: str) -> Backend:
 # The extra that brings each optional module a reader imports, and what needs it.
 _EXTRA_OF = {"pdfplumber": "docs", "pdfminer": "docs", "docx": "docs", "lxml": "docs", "PIL": "ocr",
              "pypdfium2": "ocr", "cv2": "ocr", "rapidocr": "ocr", "onnxruntime": "ocr", "numpy": "ocr"}
-_NEEDS = {"pdf": "PDF files need", "docx": "DOCX files need", "html": "HTML pages need",
-          "image": "images need", "scan": "scanned PDFs need the 'docs' extra with"}
+_NEEDS = {"pdf": "PDF files", "docx": "DOCX files", "html": "HTML pages", "image": "images", "scan": "scanned PDFs"}
 
 
-def _missing_extra(e: ImportError, what: str) -> ExtractorError:
+def _raise_missing(e: ImportError, what: str) -> NoReturn:
+    """``missing_dependency`` naming the extra that brings the module (scans: both extras); an import error
+    of anything else is a bug and stays as it is."""
     module = (e.name or "").split(".")[0]
     extra = _EXTRA_OF.get(module)
     if extra is None:
         raise e
-    return MissingDependencyError(f"{_NEEDS.get(what, what + ' needs')} the '{extra}' extra: pip install "
-                                  f"'zfxxgk-extractor[{extra}]' ({module} is not installed)")
+    extras = "docs,ocr" if what == "scan" else extra
+    word = "extras" if "," in extras else "extra"
+    raise MissingDependencyError(f"{_NEEDS.get(what, what)} need the '{extras}' {word}: pip install "
+                                 f"'zfxxgk-extractor[{extras}]' ({module} is not installed)") from e
 
 
 def to_document(raw: RawInput, options: Options) -> Document:
@@ -65,12 +69,12 @@ def to_document(raw: RawInput, options: Options) -> Document:
     try:
         doc = backend_for(raw.format)(raw, options)
     except ImportError as e:
-        raise _missing_extra(e, raw.format) from e
+        _raise_missing(e, raw.format)
     if doc.needs_ocr and raw.format == "pdf" and options.ocr:
         try:
             from .scan import load_pdf_pages
 
             return load_pdf_pages(raw, options)
         except ImportError as e:
-            raise _missing_extra(e, "scan") from e
+            _raise_missing(e, "scan")
     return doc

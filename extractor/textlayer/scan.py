@@ -166,7 +166,7 @@ def _ocr(images: Iterator[np.ndarray], raw: RawInput, options: Options, fmt: For
         frame, grids = _grids(img, page_words, factor, seal)
         page = ScanPage(page=pno, factor=factor, words=page_words, frame=frame, grids=grids, seal=seal)
         if flat is not None:
-            page.to_photo = [float(v) for v in flat.to_photo.ravel()]
+            page.to_photo = flat.homography
             page.photo_size = flat.photo_size
             page_words = _words_moved(page_words, page.box_to_photo)
         words.extend(page_words)

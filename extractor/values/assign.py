@@ -358,7 +358,8 @@ def _reshaped(keys: list[str], toks: list[ValueToken], conf: float, rule: RowRul
     return _rejoined(keys, toks, conf, rule) if len(toks) == k else None
 
 
-WEAK_BLANK_REASON = "blank: the cell is a line of white space in the text, which makes the row exactly as long as its template row"
+WEAK_BLANK_REASON = ("blank: the cell is told only by white space in the text (a line of spaces, a non-breaking "
+                     "space), and the row holds it as a cell")
 WEAK_DOUBT_REASON = ("a non-breaking space read as a blank cell and read as padding gives two readings that "
                      "both fit the row")
 
@@ -392,9 +393,10 @@ def _doubt(rd: RowReading, rule: RowRule) -> tuple[int, int, int]:
 def read_row(keys: list[str], tokens: list[ValueToken], label_score: float,
              rule: RowRule = NO_RULE) -> RowReading:
     readings = [_read_row(keys, v, label_score, rule) for v in _weak_variants(tokens, len(keys))]
-    rd = min(readings, key=lambda r: _doubt(r, rule))  # ties: blanks kept
-    if len(readings) > 1 and _doubt(readings[0], rule) == _doubt(readings[1], rule):
-        other = readings[1] if rd is readings[0] else readings[0]
+    doubts = [_doubt(r, rule) for r in readings]
+    rd = readings[doubts.index(min(doubts))]  # ties: blanks kept (the first reading)
+    if len(readings) > 1 and doubts[0] == doubts[1]:
+        other = readings[1]
         for k in [k for k in keys if rd.cells[k].value != other.cells[k].value]:
             c = rd.cells[k]
             rd.cells[k] = c.model_copy(update={

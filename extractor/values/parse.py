@@ -72,6 +72,11 @@ def parse_value(text: str) -> ParsedValue:
 _DIGIT_BLOB = re.compile(r"^(?P<digits>[+\-]?\d+(?:\.\d+)?)(?P<unit>\D{1,2})?$")
 
 
+def is_number(text: str) -> bool:
+    """The text parses as a number (not a blank marker, not text): an OCR box or PDF word holding a value."""
+    return parse_value(text).kind == "number"
+
+
 def split_unit(text: str) -> tuple[str, str | None]:
     """``"1163189300元"`` -> ("1163189300", "元"); a unit must be one of the lexicon's units."""
     t = _SPACES.sub("", nfkc(text))
