@@ -3,8 +3,9 @@
     extractor extract FILE... [--json] [-o OUT]
     extractor batch SOURCE --out OUT [--workers N] [--retry-failed] [--engine local|ray]
     extractor inspect FILE [--png FOLDER] [--html OUT.html]
+    extractor compare A B [--json] [--html OUT.html] [-o OUT]
     extractor serve [--host 127.0.0.1 --port 8000]
-    extractor schema [--out FILE]
+    extractor schema [--compare] [--out FILE]
 """
 
 from __future__ import annotations
@@ -235,6 +236,78 @@ def inspect_cmd(
         raise typer.Exit(EXIT_INPUT_ERROR) from e
 
 
+def _review_names(page: Path, files: list[Path]) -> list[Path]:
+    """The review pages written beside a comparison page, one per input (``PAGE.STEM.review.html``)."""
+    stems = [f.stem for f in files]
+    if stems[0] == stems[1]:
+        stems = [f"{s}.{i}" for i, s in enumerate(stems, 1)]
+    return [page.with_name(f"{page.stem}.{s}.review.html") for s in stems]
+
+
+def _human_compare(cmp: object) -> str:
+    from .compare import Comparison
+
+    assert isinstance(cmp, Comparison)
+    b, a, p = cmp.before, cmp.after, cmp.pairing
+    moved = [c for c in cmp.changes if c.change]
+    lines = [f"earlier:   {b.source}  {b.year}  template {b.template}  {b.organ}",
+             f"later:     {a.source}  {a.year}  template {a.template}  {a.organ}",
+             "pairing:   " + ("one body, consecutive years" if p.ok else
+                                  "NOT one body's consecutive years: " + "; ".join(p.reasons)),
+             f"keys:      {len(cmp.changes)} compared, {len(moved)} changed, "
+             f"{sum(c.mapping.startswith('only') for c in cmp.changes)} in one template only",
+             f"carry-over: {cmp.carry_over_status}" + (f" ({cmp.carry_over_note})" if cmp.carry_over_note else "")]
+    lines += [f"  BREAK {r.column}: 结转下年度 {r.carried_forward} -> 上年结转 {r.next_carried_over}"
+              for r in cmp.carry_over if r.status == "break"]
+    lines.append(f"flags:     {len(cmp.flags)}")
+    lines += [f"  [{f.rule}] {f.message}" for f in cmp.flags]
+    lines.append(f"failed identities: {len(cmp.failed_before)} ({b.year}), {len(cmp.failed_after)} ({a.year})")
+    return "\n".join(lines)
+
+
+@app.command("compare")
+def compare_cmd(
+    a: Annotated[Path, typer.Argument(help="one report of a body")],
+    b: Annotated[Path, typer.Argument(help="the same body's report of the year before or after")],
+    as_json: Annotated[bool, typer.Option("--json", help="the comparison as JSON (schema/compare.schema.json)")] = False,
+    html: Annotated[Optional[Path], typer.Option("--html", help="write the comparison page here, and the two "  # noqa: UP045
+                                                 "review pages its cells link to beside it")] = None,
+    template: Annotated[TemplateChoice, typer.Option(help="the template to use for both")] = TemplateChoice.auto,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="write here instead of stdout")] = None,  # noqa: UP045
+) -> None:
+    """Compare two reports of one body, year over year: every key's change, the carry-over check (结转 ->
+    上年结转), the changes worth a look (each names its rule), the narrative side by side.
+
+    The earlier year comes first whatever the order given. Reports that are not one body's consecutive years
+    are compared all the same and the output says why they are not. Exit status 2 when a file could not be
+    read."""
+    from .compare import compare, render_compare_html
+    from .pipeline import extract
+
+    try:
+        reps = [extract(f, _options(template.value)) for f in (a, b)]
+    except ExtractorError as e:
+        typer.echo(f"error [{e.code}]: {e.message}", err=True)
+        raise typer.Exit(EXIT_INPUT_ERROR) from e
+    reviews: tuple[str | None, str | None] = (None, None)
+    if html is not None:
+        from .review import write_review_html
+
+        names = _review_names(html, [a, b])
+        for f, rep, name in zip((a, b), reps, names, strict=True):
+            write_review_html(f, rep, name)
+        reviews = (names[0].name, names[1].name)
+    cmp = compare(reps[0], reps[1], reviews=reviews)
+    if html is not None:
+        html.write_text(render_compare_html(cmp), encoding="utf-8")
+        typer.echo(f"comparison page -> {html} (review pages: {', '.join(r or '' for r in reviews)})", err=True)
+    text = cmp.model_dump_json(indent=1) if as_json else _human_compare(cmp)
+    if out is not None:
+        out.write_text(text + "\n", encoding="utf-8")
+    else:
+        typer.echo(text)
+
+
 @app.command("serve")
 def serve_cmd(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
@@ -257,11 +330,20 @@ def serve_cmd(
 
 
 @app.command("schema")
-def schema_cmd(out: Annotated[Optional[Path], typer.Option(help="write to this file")] = None) -> None:  # noqa: UP045
-    """Print the JSON Schema of the Report."""
+def schema_cmd(out: Annotated[Optional[Path], typer.Option(help="write to this file")] = None,  # noqa: UP045
+               compare: Annotated[bool, typer.Option("--compare", help="the Comparison's schema (extractor "
+                                                     "compare --json) instead")] = False) -> None:
+    """Print the JSON Schema of the Report (published: schema/report.schema.json; --compare:
+    schema/compare.schema.json)."""
     from .datamodel import report_json_schema
 
-    text = json.dumps(report_json_schema(), ensure_ascii=False, indent=1) + "\n"
+    if compare:
+        from .compare import compare_json_schema
+
+        schema = compare_json_schema()
+    else:
+        schema = report_json_schema()
+    text = json.dumps(schema, ensure_ascii=False, indent=1) + "\n"
     if out:
         out.write_text(text, encoding="utf-8")
     else:
