@@ -217,3 +217,259 @@ def test_clicking_a_cell_shows_its_provenance(tmp_path: Path) -> None:
     assert f"page{cell.prov.page}" in prov.replace(" ", "")
     sel = _q(doc, cls="selected")
     assert {e.get("data-key") for e in sel} == {key} and {e.tag for e in sel} == {"td", "div"}
+
+
+# ------------------------------------------------------------------------------------------ item 6 of #16
+
+APPLY_TITLE = "三、收到和处理政府信息公开申请情况"
+HEADINGS = {"2019": ["三、本年度办理结果", "（三）不予公开", "（四）无法提供", "（五）不予处理"],
+            "2021": ["三、本年度办理结果", "（三）不予公开", "（四）无法提供", "（五）不予处理", "（六）其他处理"]}
+
+
+def _apply_table(doc):  # type: ignore[no-untyped-def]
+    h3 = next(h for h in doc.iter("h3") if h.text_content() == APPLY_TITLE)
+    return h3.getnext()
+
+
+def _run(tmp: Path, html: str, script: str = "", fragment: str = "", name: str = "run") -> object:
+    """The page's DOM after its own script ran in Chromium, and then ``script`` (run on ``load``, after the
+    page's handler: it clicks the page's buttons as a person would)."""
+    page = tmp / f"{name}.html"
+    inject = f"<script>window.addEventListener('load',function(){{{script}}});</script>" if script else ""
+    page.write_text(html.replace("</body>", inject + "</body>"), encoding="utf-8")
+    res = _chromium(tmp, page.as_uri() + fragment, "--dump-dom", "--window-size=1400,1000")
+    assert res.returncode == 0 and "<html" in res.stdout, res.stderr[-2000:]
+    return _tree(res.stdout)
+
+
+@pytest.mark.parametrize("path", [TEXT, PDF_FAILED], ids=["2019-text", "2021-pdf"])
+def test_apply_sub_rows_sit_under_their_group_headings(path: Path) -> None:
+    rep = _report(path)
+    assert rep.template is not None
+    table = _apply_table(_tree(render_review_html(path, rep)))
+    heads = [tr for tr in table.iter("tr") if "grp" in (tr.get("class") or "").split()]
+    assert [tr.text_content() for tr in heads] == HEADINGS[rep.template]
+    ncols = len(table.xpath(".//thead/tr/th"))
+    assert all(tr.xpath("./th")[0].get("colspan") == str(ncols) and not tr.xpath("./td") for tr in heads)
+    # every numbered sub-row (1. 2. 3. …) follows the heading of its nest, one level deeper than it
+    current: dict[int, str] = {}
+    n_sub = 0
+    for tr in table.xpath("./tbody/tr"):
+        depth = int(tr.get("data-depth") or 0)
+        if "grp" in (tr.get("class") or ""):
+            current = {d: g for d, g in current.items() if d < depth} | {depth: tr.get("data-group")}
+            continue
+        keys = {td.get("data-key").rsplit(".", 1)[0] for td in tr.xpath("./td[@data-key]")}
+        (row_key,) = keys
+        nest = row_key.removeprefix("apply.").rsplit(".", 1)[0] if row_key.count(".") > 1 else ""
+        if nest:  # (the 2021 merged row （六）其他处理 sits under its own heading, beside the sub-rows it replaces)
+            assert current.get(depth - 1) in (nest, row_key.removeprefix("apply.")), (row_key, current)
+            assert f"sub d{depth}" in tr.get("class")
+        if row_key.count(".") == 3:  # apply.result.withheld.state_secret: a numbered sub-row
+            n_sub += 1
+            assert depth == 2 and tr.xpath("./th")[0].text_content()[:2] in {f"{i}." for i in range(1, 9)}
+    assert n_sub == (16 if rep.template == "2019" else 19)
+
+
+def test_group_headings_come_from_the_template_data() -> None:
+    """Renaming a heading in the template data renames it on the page; a nest whose heading the data does
+    not give is headed by its key (no label is written in the page's code)."""
+    import dataclasses
+
+    from extractor.review.tables import section_lines
+    from extractor.templates import load_template
+
+    t = load_template("2021")
+    groups = [("三、本年度办理结果（改）",) if g[0].startswith("三、") else g for g in t.groups
+              if not g[0].startswith("（四）")]
+    lines = section_lines(dataclasses.replace(t, groups=groups), "apply", _report(PDF_FAILED))
+    heads = {nest: label for what, label, _, nest in lines if what == "group"}
+    assert heads == {"result": "三、本年度办理结果（改）", "result.withheld": "（三）不予公开",
+                     "result.unavailable": "result.unavailable", "result.not_processed": "（五）不予处理",
+                     "result.other": "（六）其他处理"}
+
+
+def test_group_headings_span_the_table_and_sub_rows_are_indented(tmp_path: Path) -> None:
+    rep = _report(PDF_FAILED)
+    script = """
+      var t=[...document.querySelectorAll('h3')].find(h=>h.textContent==='""" + APPLY_TITLE + """').nextElementSibling;
+      var g=t.querySelector('tr.grp.d1 th.gh'), sub=t.querySelector('tr.sub.d2 th.rl'), top=t.querySelector('tbody tr:not(.sub):not(.grp) th.rl');
+      function pad(e){return parseFloat(getComputedStyle(e).paddingLeft);}
+      document.body.dataset.m=JSON.stringify({table:t.getBoundingClientRect().width, head:g.getBoundingClientRect().width,
+        sub:pad(sub), top:pad(top), headpad:pad(g)});"""
+    doc = _run(tmp_path, render_review_html(PDF_FAILED, rep), script)
+    import json
+
+    m = json.loads(doc.xpath("//body")[0].get("data-m"))
+    assert m["head"] == pytest.approx(m["table"], abs=2)  # the heading row spans the table
+    assert m["sub"] > m["headpad"] > m["top"]  # the heading indented under 三、, its sub-rows further
+
+
+def test_screenshot_shows_the_group_headings(tmp_path: Path) -> None:
+    rep = _report(TEXT)
+    html = render_review_html(TEXT, rep)
+    shot = _screenshot(tmp_path, html, "groups", "#cell=apply.result.withheld.state_secret.total")
+    plain = _screenshot(tmp_path, html.replace('class="grp ', 'class="nogrp '), "nogroups",
+                        "#cell=apply.result.withheld.state_secret.total")
+    import numpy as np
+
+    def heading_px(img: object) -> int:
+        a = np.asarray(img)
+        return int((np.abs(a - np.array((0xe8, 0xee, 0xf8))).max(axis=2) <= 3).sum())
+
+    # the heading rows' tint, a table wide (~600 px) and a row high, several of them on screen
+    assert heading_px(shot) > 3 * 8000, heading_px(shot)
+    assert heading_px(plain) * 20 < heading_px(shot)
+
+
+def test_zoom_buttons_scale_the_image_and_its_boxes_together(tmp_path: Path) -> None:
+    rep = _report(PDF_FAILED)
+    key = "review.review.upheld"
+    script = """
+      function m(){var b=document.querySelector('.box.selected'), i=b.closest('.pimg').querySelector('img');
+        var rb=b.getBoundingClientRect(), ri=i.getBoundingClientRect();
+        return {img:ri.width, box:rb.width, boxh:rb.height, left:rb.left-ri.left, top:rb.top-ri.top,
+                zoom:document.body.dataset.zoom, label:document.getElementById('zoomlevel').textContent,
+                hash:location.hash};}
+      var out=[m()], zin=document.getElementById('zoomin'), zout=document.getElementById('zoomout');
+      zin.click(); zin.click(); out.push(m());
+      zout.click(); out.push(m());
+      document.getElementById('zoomfit').click(); out.push(m());
+      for(var i=0;i<12;i++) zin.click(); out.push(m());
+      document.body.dataset.m=JSON.stringify(out);"""
+    doc = _run(tmp_path, render_review_html(PDF_FAILED, rep), script, f"#cell={key}")
+    import json
+
+    base, z150, z125, fit, top = json.loads(doc.xpath("//body")[0].get("data-m"))
+    assert (base["zoom"], base["label"]) == ("1", "100%")
+    for state, z in ((z150, 1.5), (z125, 1.25), (fit, 1.0), (top, 4.0)):
+        assert float(state["zoom"]) == z and state["label"] == f"{round(z * 100)}%"
+        for dim in ("img", "box", "boxh", "left", "top"):  # the box stays on the same spot of the image
+            assert state[dim] == pytest.approx(base[dim] * z, rel=0.03, abs=1.5), (z, dim, state, base)
+    assert z150["hash"] == f"#cell={key}&zoom=1.5" and fit["hash"] == f"#cell={key}"
+    body = doc.xpath("//body")[0]  # the last state stays in the DOM: the largest zoom, its button disabled
+    assert body.get("data-zoom") == "4" and doc.get_element_by_id("zoomin").get("disabled") is not None
+    assert {e.get("data-key") for e in _q(doc, cls="selected")} == {key}  # zooming keeps the selection
+
+
+def test_screenshot_shows_the_zoom(tmp_path: Path) -> None:
+    """#zoom=2 on load: the page image drawn twice as large, the selected cell's ring around a box twice as
+    wide (the ring's width stays 3 px, so its pixels double with its perimeter)."""
+    rep = _report(PDF_FAILED)
+    html = render_review_html(PDF_FAILED, rep)
+    frag = "#cell=review.review.upheld"
+    one = _screenshot(tmp_path, html, "zoom1", frag)
+    two = _screenshot(tmp_path, html, "zoom2", frag + "&zoom=2")
+    import numpy as np
+
+    ring = _rgb("rgb(0, 200, 255)")
+    r1, r2 = _count(one, ring), _count(two, ring)
+    assert r1 > 100 and 1.6 * r1 < r2 < 2.6 * r1, (r1, r2)
+    half = np.asarray(one).shape[1] // 2
+    diff = np.abs(np.asarray(one)[120:, :half] - np.asarray(two)[120:, :half]).max(axis=2) > 40
+    assert diff.mean() > 0.05  # the page image itself changed, not only the ring
+    # the zoom state shows in the DOM too
+    res = _chromium(tmp_path, (tmp_path / "zoom2.html").as_uri() + frag + "&zoom=2", "--dump-dom")
+    doc = _tree(res.stdout)
+    assert doc.xpath("//body")[0].get("data-zoom") == "2" and doc.get_element_by_id("zoomlevel").text == "200%"
+
+
+def _queue_keys(doc) -> list[str]:  # type: ignore[no-untyped-def]
+    return [li.get("data-target") for li in _q(doc, "li", "qi")]
+
+
+@pytest.mark.parametrize("path", [PDF_FAILED, PDF_REVIEW, TEXT], ids=["failed", "review", "text"])
+def test_review_list_holds_the_cells_to_review_in_table_order(path: Path) -> None:
+    rep = _report(path)
+    doc = _tree(render_review_html(path, rep))
+    table_order = [td.get("data-key") for td in _q(doc, "td", "cell")]
+    flagged = [k for k in table_order if {"c-fail", "c-review"} & set(_q(doc, "td", "cell", data_key=k)[0].get("class").split())]
+    assert _queue_keys(doc) == flagged
+    assert doc.get_element_by_id("queue").get("data-count") == str(len(flagged))
+    if path == PDF_FAILED:
+        fails = {k for c in rep.checks if c.kind == "identity" and c.status == "fail" for k in c.lhs_keys + c.rhs_keys}
+        assert set(flagged) == fails and len(flagged) == 10
+        li = _q(doc, "li", "qi", data_target="review.suit_after_review.upheld")[0]
+        assert "failed review.group_total.suit_after_review" in li.text_content()
+    elif path == PDF_REVIEW:
+        assert flagged == ["apply.new_received.total"]
+    else:
+        assert flagged == [] and "No cell to review" in doc.get_element_by_id("queue").text_content()
+
+
+def test_next_and_previous_move_the_selection(tmp_path: Path) -> None:
+    rep = _report(PDF_FAILED)
+    html = render_review_html(PDF_FAILED, rep)
+    items = _queue_keys(_tree(html))
+    script = """
+      function m(){var s=document.querySelector('td.cell.selected'), c=document.querySelector('li.qi.current');
+        return {td:s&&s.dataset.key, li:c&&c.dataset.target, pos:document.getElementById('qpos').textContent,
+                prev:document.getElementById('qprev').disabled, next:document.getElementById('qnext').disabled,
+                boxes:[...document.querySelectorAll('.box.selected')].map(b=>b.dataset.key),
+                prov:document.getElementById('prov').textContent, hash:location.hash};}
+      var n=document.getElementById('qnext'), p=document.getElementById('qprev'), out=[m()];
+      n.click(); n.click(); n.click(); out.push(m()); p.click(); out.push(m());
+      for(var i=0;i<20;i++) n.click(); out.push(m());
+      document.body.dataset.m=JSON.stringify(out);"""
+    import json
+
+    doc = _run(tmp_path, html, script)
+    first, third, second, last = json.loads(doc.xpath("//body")[0].get("data-m"))
+    assert first["td"] == first["li"] == items[0] and first["pos"] == f"1 / {len(items)}" and first["prev"]
+    for state, i in ((third, 3), (second, 2), (last, len(items) - 1)):
+        key = items[i]
+        assert state["td"] == state["li"] == key and state["boxes"] == [key] and state["pos"] == f"{i + 1} / {len(items)}"
+        cell = rep.all_cells[key]  # the provenance shown, as a click shows it
+        assert key in state["prov"] and f"{cell.prov.bbox[0]:.1f}" in state["prov"] and state["hash"] == f"#cell={key}"
+    assert last["next"] and not last["prev"]
+    # from a cell outside the list, next goes to the first listed cell after it in table order
+    start = "apply.new_received.total"
+    doc = _run(tmp_path, html, "document.getElementById('qnext').click();", f"#cell={start}", name="from")
+    order = [td.get("data-key") for td in _q(doc, "td", "cell")]
+    want = next(k for k in order[order.index(start):] if k in items)
+    assert {e.get("data-key") for e in _q(doc, cls="selected")} == {want}
+
+
+def test_screenshot_shows_the_review_list(tmp_path: Path) -> None:
+    """The list on screen with its current item marked; next moves the ring on the page image to the next
+    cell of the same printed row (to the right)."""
+    import numpy as np
+
+    rep = _report(PDF_FAILED)
+    html = render_review_html(PDF_FAILED, rep)
+    shot = _screenshot(tmp_path, html, "queue", "")
+    moved = _screenshot(tmp_path, html.replace("</body>", "<script>reviewNext();reviewNext();</script></body>"),
+                        "queue-next", "")
+    a = np.asarray(shot)
+    current = (np.abs(a[:, a.shape[1] // 2:] - np.array((0xd9, 0xf5, 0xff))).max(axis=2) <= 3).sum()
+    assert current > 2000, current  # the current item's tint, a list line wide
+    listed = (np.abs(a[:, a.shape[1] // 2:] - np.array((0xf3, 0xf7, 0xff))).max(axis=2) <= 3).sum()
+    assert listed > 20000, listed  # the list's panel
+
+    def ring_x(img: object) -> float:
+        b = np.asarray(img)[120:, : a.shape[1] // 2]
+        _, xs = np.nonzero(np.abs(b - np.array(_rgb("rgb(0, 200, 255)"))).max(axis=2) <= 24)
+        return float(xs.mean())
+
+    assert ring_x(moved) > ring_x(shot) + 40
+
+
+@pytest.mark.parametrize("path", [PDF_FAILED, PDF_REVIEW, TEXT], ids=["failed", "review", "text"])
+def test_legend_counts_match_the_header(path: Path) -> None:
+    rep = _report(path)
+    doc = _tree(render_review_html(path, rep))
+    header = doc.xpath("//header")[0]
+    said = {s.get("data-kind"): int(s.xpath("./b")[0].text) for s in _q(header, "span", "cnt")}
+    legend = {s.get("data-kind"): int(s.xpath("./b")[0].text) for s in _q(header, "span", "lg")}
+    assert set(legend) == set(KINDS) and set(said) == set(KINDS) - {"c-ok"} | {"all", "identities"}
+    for kind in KINDS:
+        n = len(_q(doc, "td", f"cell {kind}"))
+        assert legend[kind] == n and (kind == "c-ok" or said[kind] == n), (kind, legend, said)
+        assert f"({n})" in _q(header, "span", "lg", data_kind=kind)[0].text_content().replace(" ", "")
+    assert said["all"] == sum(legend.values()) == len(rep.all_cells)
+    assert said["identities"] == sum(c.kind == "identity" and c.status == "fail" for c in rep.checks)
+    assert int(doc.get_element_by_id("queue").get("data-count")) == legend["c-fail"] + legend["c-review"]
+    # a cell both flagged and in a failed identity is counted once, as failed, in all three places
+    if path == PDF_FAILED:
+        assert any(c.review for k, c in rep.all_cells.items() if "c-fail" in _q(doc, "td", data_key=k)[0].get("class"))
+        assert legend["c-fail"] == 10
