@@ -207,7 +207,8 @@ def homography_box(h: list[float], size: tuple[int, int], box: BBox, factor: flo
 
 class TextPage(_Model):
     """What the text-layer PDF reader found on one page: its ruled tables (native grids), the words outside
-    them (unruled tables are rebuilt from these), and its text lines; table recovery lays them out."""
+    them (unruled tables are rebuilt from these), and its text lines; table recovery lays them out. A grid
+    cell's text is as the PDF has it: its lines newline-separated (table recovery joins them)."""
 
     page: int
     width: float

@@ -1,14 +1,16 @@
-"""Rows and cells from positioned words (OCR boxes): deskew, cluster into lines, cut into cells.
+"""Rows and cells from positioned words (OCR boxes): deskew, cluster into lines, cut into cells, put the
+blank cells back.
 
 Contract: ``words_to_rows(words) -> list[SourceRow]`` for one page, in reading order. Coordinates are
 deskewed with the median angle of the long text boxes (scans are rotated up to a few degrees: 3° drifts
-by two row heights across an A4 page), clustered into lines by vertical centre, and cut into cells where
-the horizontal gap is wider than a character. The original boxes stay in each cell's provenance.
+by two row heights across an A4 page); lines and cells come from the layout engine (``tables.layout``,
+settings ``OCR_BOXES``). The original boxes stay in each cell's provenance. What is OCR's own is where a
+row's blank cells go: no box is detected in an empty cell, so each row's numbers are laid on the columns of a
+fuller row nearby, or of the header boxes above it, or of the grid of its own numbers.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from statistics import median
@@ -16,14 +18,8 @@ from statistics import median
 from ..datamodel import Provenance, Reading, SourceCell, SourceRow, Word
 from ..pageimage.rules import skew_angle
 from ..values.parse import is_number
+from .layout import OCR_BOXES, Box, boxes, cluster_lines, page_point, slot, split_cells
 
-# A word joins a line when its centre lies within this share of the median box height of the line centre.
-# Rows of the template tables are ≥ 1.1 box heights apart at 150–300 dpi (bench scans), text lines of one
-# row are never more than 0.3 apart after deskewing.
-LINE_TOL = 0.45
-# Two boxes of one line belong to one cell when the gap between them is below this many box heights.
-# OCR detection already splits at column rules; inside a cell the gaps are a space at most (≤ 0.5 height).
-CELL_GAP = 0.8
 # Blank cells: a row's numbers are placed in the columns of the nearest fuller row within this many lines
 # (a sub-table of the template has at most 26 rows; blanks come in runs of a few rows).
 COLUMN_WINDOW = 6
@@ -41,87 +37,16 @@ COLUMN_TOL_SHARE = 0.45
 COLUMN_TOL_HEIGHTS = 2.0
 
 
-@dataclass
-class _Box:
-    word: Word
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-
-    @property
-    def cy(self) -> float:
-        return (self.y0 + self.y1) / 2
-
-    @property
-    def h(self) -> float:
-        return self.y1 - self.y0
-
-
-@dataclass
-class _Line:
-    boxes: list[_Box] = field(default_factory=list)
-
-    @property
-    def cy(self) -> float:
-        return sum(b.cy for b in self.boxes) / len(self.boxes)
-
-
-def _deskewed(words: list[Word], angle: float) -> list[_Box]:
-    """Box corners rotated by -angle about the origin (the transform is a pure rotation, so the original
-    boxes in the words' provenance still locate them on the page)."""
-    c, s = math.cos(math.radians(-angle)), math.sin(math.radians(-angle))
-    out = []
-    for w in words:
-        if w.prov.bbox is None or not w.text.strip():
-            continue
-        x0, y0, x1, y1 = w.prov.bbox
-        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-        rx, ry = cx * c - cy * s, cx * s + cy * c
-        hw, hh = (x1 - x0) / 2, (y1 - y0) / 2
-        if angle:  # the axis-aligned box of a rotated quad is taller than the text: take the text height back
-            hh = max(1.0, hh - abs(math.sin(math.radians(angle))) * hw)
-        out.append(_Box(w, rx - hw, ry - hh, rx + hw, ry + hh))
-    return out
-
-
-def _lines(boxes: list[_Box]) -> list[_Line]:
-    if not boxes:
-        return []
-    h = median(b.h for b in boxes)
-    lines: list[_Line] = []
-    for b in sorted(boxes, key=lambda b: b.cy):
-        if lines and abs(b.cy - lines[-1].cy) <= LINE_TOL * h:
-            lines[-1].boxes.append(b)
-        else:
-            lines.append(_Line([b]))
-    return lines
-
-
 def _signed(text: str) -> bool:
     return text.lstrip().startswith(("+", "＋", "-", "－"))
 
 
-def _cells(line: _Line, page: int) -> tuple[list[SourceCell], list[float]]:
-    boxes = sorted(line.boxes, key=lambda b: b.x0)
-    groups: list[list[_Box]] = []
-    for b in boxes:
-        prev = groups[-1][-1] if groups else None
-        joinable = prev is not None and not is_number(prev.word.text) and not is_number(b.word.text)
-        if joinable and prev is not None and b.x0 - prev.x1 < CELL_GAP * max(prev.h, b.h):
-            groups[-1].append(b)
-        else:
-            groups.append([b])
-    cells = []
-    xs = [(min(b.x0 for b in g) + max(b.x1 for b in g)) / 2 for g in groups]
-    for g in groups:
-        x0 = min(b.word.prov.bbox[0] for b in g if b.word.prov.bbox)
-        y0 = min(b.word.prov.bbox[1] for b in g if b.word.prov.bbox)
-        x1 = max(b.word.prov.bbox[2] for b in g if b.word.prov.bbox)
-        y1 = max(b.word.prov.bbox[3] for b in g if b.word.prov.bbox)
-        cells.append(SourceCell(text="".join(b.word.text for b in g), confidence=min(b.word.confidence for b in g),
-                                reading=reading_of([b.word for b in g]), prov=Provenance(page=page, bbox=(x0, y0, x1, y1))))
-    return cells, xs
+def _cell(b: Box, page: int) -> SourceCell:
+    """A cell of OCR boxes: the union of their original (not deskewed) boxes, the least sure reading."""
+    bbs = [w.prov.bbox for w in b.words if w.prov.bbox]
+    bbox = (min(x[0] for x in bbs), min(x[1] for x in bbs), max(x[2] for x in bbs), max(x[3] for x in bbs))
+    return SourceCell(text=b.text, confidence=min(w.confidence for w in b.words), reading=reading_of(list(b.words)),
+                      prov=Provenance(page=page, bbox=bbox))
 
 
 @dataclass
@@ -267,24 +192,13 @@ def _place(cols: list[float], r: _Row, num: list[int]) -> dict[int, int] | None:
     two share one."""
     gaps = [b - a for a, b in zip(cols, cols[1:], strict=False)]
     tol = min([COLUMN_TOL_SHARE * g for g in gaps] + [COLUMN_TOL_HEIGHTS * r.h])
-    hit: dict[int, int] = {}
-    for k in num:
-        c = min(range(len(cols)), key=lambda c: abs(cols[c] - r.xs[k]))
-        if abs(cols[c] - r.xs[k]) > tol or c in hit:
-            return None
-        hit[c] = k
-    return hit
+    slots = slot([r.xs[k] for k in num], cols, tol)
+    return None if slots is None else dict(zip(slots, num, strict=True))
 
 
 def _empty(x: float, y: float, page: int, angle: float, hidden: Callable[[float, float], bool] | None) -> SourceCell:
-    px, py = _page_point(x, y, angle)
+    px, py = page_point(x, y, angle)
     return empty_cell(hidden is not None and hidden(px, py), Provenance(page=page))
-
-
-def _page_point(x: float, y: float, angle: float) -> tuple[float, float]:
-    """A deskewed point back on the page (inverse of ``_deskewed``'s rotation)."""
-    c, s = math.cos(math.radians(angle)), math.sin(math.radians(angle))
-    return x * c - y * s, x * s + y * c
 
 
 def words_to_rows(words: list[Word], page: int,
@@ -292,11 +206,10 @@ def words_to_rows(words: list[Word], page: int,
     """``hidden(x, y)`` tells whether a page point lies under a seal: an empty cell there is unreadable,
     not blank."""
     angle = skew_angle(words)
-    boxes = _deskewed(words, angle)
     rows: list[_Row] = []
-    for line in _lines(boxes):
-        cells, xs = _cells(line, page)
-        rows.append(_Row(cells, xs, median(b.h for b in line.boxes),
-                         [(b.word.text, b.x0, b.x1) for b in line.boxes], line.cy))
+    for line in cluster_lines(boxes(words, OCR_BOXES, angle), OCR_BOXES):
+        cells = split_cells(line, OCR_BOXES)
+        rows.append(_Row([_cell(c, page) for c in cells], [c.cx for c in cells], median(b.h for b in line),
+                         [(b.text, b.x0, b.x1) for b in line], sum(b.cy for b in line) / len(line)))
     _fill_blanks(rows, page, angle, hidden)
     return [SourceRow(cells=r.cells, prov=Provenance(page=page, bbox=r.cells[0].prov.bbox)) for r in rows]

@@ -3,7 +3,9 @@ tables, the words outside them, text lines) becomes the document's tables and li
 
 Contract: ``lay_out_pdf(document) -> Document`` — a document without text pages comes back as it is.
 
-* The ruled tables (``grid``) are kept as the reader found them. The words outside them are clustered into
+* The ruled tables (``grid``) are kept as the reader found them, each cell's lines joined into its text by
+  the layout engine (``layout.cell_text``: a label broken inside its box reads whole, two rows' numbers in
+  one box where a rule is missing stay apart). The words outside them are clustered into
   lines and cells; where several lines have more than one cell (an unruled table) they become a ``stream``
   table with its rows and blank cells rebuilt (``unruled``). Page headers and footers are dropped first.
 * A page's tables are in reading order (top to bottom) and numbered through the document.
@@ -20,6 +22,7 @@ import re
 
 from ..datamodel import Document, Provenance, SourceRow, SourceTable, TextLine, TextPage
 from . import unruled, unruled_cells
+from .layout import cell_text
 
 # Page headers and footers: "- 4 -", "— 5 —", "第 3 页 共 8 页", "3/8", or a lone page number near an edge.
 _PAGE_MARK = re.compile(r"^[\s\-—–−_·•~]*(第\s*)?\d{1,4}\s*页?(\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[\s\-—–−_·•~]*$")
@@ -62,8 +65,15 @@ def _renumber(t: SourceTable, index: int) -> SourceTable:
     return SourceTable(rows=rows, kind=t.kind, prov=fix(t.prov))
 
 
+def _joined(t: SourceTable) -> SourceTable:
+    """A ruled table with each cell's lines (as pdfplumber extracts them, newline-separated) joined."""
+    rows = [r.model_copy(update={"cells": [c.model_copy(update={"text": cell_text(c.text.split("\n"))})
+                                           for c in r.cells]}) for r in t.rows]
+    return t.model_copy(update={"rows": rows})
+
+
 def _page_tables(tp: TextPage, start: int) -> list[SourceTable]:
-    grids = [_renumber(t, start + i) for i, t in enumerate(tp.grids)]
+    grids = [_renumber(_joined(t), start + i) for i, t in enumerate(tp.grids)]
     streams = _stream_tables(tp, start + len(grids))
     tables = sorted(grids + streams, key=_table_top)
     return [_renumber(t, start + i) for i, t in enumerate(tables)]

@@ -31,6 +31,7 @@ from ..datamodel import BBox, PageFrame, PageGrid, Provenance, SourceCell, Sourc
 from ..pageimage.seal import SEAL_TEXT_MAX
 from ..values.parse import is_number
 from .geometry import empty_cell, reading_of
+from .layout import OCR_IN_CELL, Box, cell_text, cluster_lines
 
 # Numbers in one cell more than this many box heights apart (centres) are on two lines.
 STACKED_LINES = 0.6
@@ -70,58 +71,40 @@ class RuledPage:
 # ---------------------------------------------------------------- words into cells
 
 
-@dataclass
-class _Placed:
-    word: Word
-    x: float  # upright-frame centre, pixels
-    y: float
-    h: float  # box height, pixels
+def _placed(w: Word, x: float, y: float, h: float) -> Box:
+    """A word placed in a grid: its centre in the grid's upright frame (pixels) and its box height."""
+    return Box(w.text, x, y - h / 2, x, y + h / 2, h, (w,))
 
 
-def _cell_text(placed: list[_Placed]) -> str:
-    """Words of one cell: lines top to bottom, words left to right, joined with nothing (a label broken
-    over lines); a number is kept apart from the word before it by a space (a rule the grid missed
-    between two values, or between a label and its value)."""
-    if not placed:
-        return ""
-    tol = 0.5 * median(p.h for p in placed)
-    lines: list[list[_Placed]] = []
-    for p in sorted(placed, key=lambda p: p.y):
-        if lines and abs(p.y - sum(q.y for q in lines[-1]) / len(lines[-1])) <= tol:
-            lines[-1].append(p)
-        else:
-            lines.append([p])
-    out = ""
-    for p in (p for ln in lines for p in sorted(ln, key=lambda p: p.x)):
-        t = p.word.text.strip()
-        sep = " " if out and is_number(t) else ""
-        out += sep + t
-    return out
+def _cell_text(placed: list[Box]) -> str:
+    """Words of one cell: lines top to bottom (the layout engine, ``OCR_IN_CELL``), words left to right,
+    joined as ``layout.cell_text`` joins a cell's pieces (with nothing, a number kept apart)."""
+    return cell_text(b.text for line in cluster_lines(placed, OCR_IN_CELL) for b in line)
 
 
 _SEAL_JUNK = re.compile(r"[^0-9.+\-]")
 
 
-def _value_columns(g: PageGrid, placed: dict[int, list[_Placed]]) -> set[int]:
+def _value_columns(g: PageGrid, placed: dict[int, list[Box]]) -> set[int]:
     """Columns most of whose one-column cells with text hold a number."""
     seen: dict[int, list[bool]] = {}
     for k, (_, _, c0, c1) in enumerate(g.cells):
         if c1 - c0 == 1 and placed.get(k):
-            seen.setdefault(c0, []).append(any(is_number(p.word.text) for p in placed[k]))
+            seen.setdefault(c0, []).append(any(is_number(p.words[0].text) for p in placed[k]))
     return {c for c, v in seen.items() if sum(v) >= 2 and sum(v) >= len(v) / 2}
 
 
-def _without_seal_text(placed: list[_Placed], hidden: Callable[[float, float], bool]) -> list[_Placed]:
+def _without_seal_text(placed: list[Box], hidden: Callable[[float, float], bool]) -> list[Box]:
     """A value cell under a seal: the seal's lettering and rim read into it ("人0", "<0") are dropped, the
     number kept at half confidence."""
     out = []
     for p in placed:
-        b = p.word.prov.bbox
-        if is_number(p.word.text) or b is None or not hidden((b[0] + b[2]) / 2, (b[1] + b[3]) / 2):
+        b = p.words[0].prov.bbox
+        if is_number(p.words[0].text) or b is None or not hidden((b[0] + b[2]) / 2, (b[1] + b[3]) / 2):
             out.append(p)
             continue
-        rest = _SEAL_JUNK.sub("", p.word.text)
-        if len(p.word.text.strip()) - len(rest) > SEAL_TEXT_MAX:
+        rest = _SEAL_JUNK.sub("", p.words[0].text)
+        if len(p.words[0].text.strip()) - len(rest) > SEAL_TEXT_MAX:
             out.append(p)
         elif rest and is_number(rest):
             out.append(p)  # digits with seal glyphs beside them: the value reader drops the glyphs and says so
@@ -147,7 +130,7 @@ class _Pager:
         return min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts)
 
 
-def _grid_rows(g: PageGrid, placed: dict[int, list[_Placed]], page: int, pager: _Pager,
+def _grid_rows(g: PageGrid, placed: dict[int, list[Box]], page: int, pager: _Pager,
                hidden: Callable[[float, float], bool] | None) -> list[SourceRow]:
     rows: list[SourceRow] = []
     nr, _ = g.shape
@@ -162,9 +145,9 @@ def _grid_rows(g: PageGrid, placed: dict[int, list[_Placed]], page: int, pager: 
             if hidden is not None and c1 - c0 == 1 and c0 in values:
                 words = _without_seal_text(words, hidden)
             if words:
-                bbox = _union([p.word.prov.bbox for p in words if p.word.prov.bbox])
-                cells.append(SourceCell(text=_cell_text(words), confidence=min(p.word.confidence for p in words),
-                                        reading=reading_of([p.word for p in words]),
+                bbox = _union([p.words[0].prov.bbox for p in words if p.words[0].prov.bbox])
+                cells.append(SourceCell(text=_cell_text(words), confidence=min(p.words[0].confidence for p in words),
+                                        reading=reading_of([p.words[0] for p in words]),
                                         prov=prov.model_copy(update={"bbox": bbox})))
                 continue
             px, py = pager.point((x0 + x1) / 2, (y0 + y1) / 2)
@@ -182,7 +165,7 @@ def ruled_page(grids: list[PageGrid], frame: PageFrame, words: list[Word], page:
     ``factor`` page units per pixel) put in their cells; ``hidden(x, y)`` (page units) tells whether a
     point lies under a seal."""
     out = RuledPage(angle=frame.angle)
-    placed: list[dict[int, list[_Placed]]] = [{} for _ in grids]
+    placed: list[dict[int, list[Box]]] = [{} for _ in grids]
     for w in words:
         num = is_number(w.text)
         out.numbers += num
@@ -201,13 +184,13 @@ def ruled_page(grids: list[PageGrid], frame: PageFrame, words: list[Word], page:
     return out
 
 
-def _stacked(placed: list[_Placed]) -> bool:
+def _stacked(placed: list[Box]) -> bool:
     """Numbers one above the other in one cell: two rows' values, the rule between them not seen."""
-    ys = sorted(p.y for p in placed if is_number(p.word.text))
+    ys = sorted(p.cy for p in placed if is_number(p.words[0].text))
     return len(ys) > 1 and ys[-1] - ys[0] > STACKED_LINES * median(p.h for p in placed)
 
 
-def _spot(w: Word, grids: list[PageGrid], frame: PageFrame, factor: float) -> tuple[int, int, _Placed] | None:
+def _spot(w: Word, grids: list[PageGrid], frame: PageFrame, factor: float) -> tuple[int, int, Box] | None:
     if w.prov.bbox is None or not w.text.strip():
         return None
     x0, y0, x1, y1 = (v / factor for v in w.prov.bbox)
@@ -215,7 +198,7 @@ def _spot(w: Word, grids: list[PageGrid], frame: PageFrame, factor: float) -> tu
     for gi, g in enumerate(grids):
         k = g.locate(x, y)
         if k is not None:
-            return gi, k, _Placed(w, x, y, y1 - y0)
+            return gi, k, _placed(w, x, y, y1 - y0)
     return None
 
 

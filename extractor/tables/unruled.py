@@ -16,7 +16,8 @@
    column of the rows around it (and is no piece of a wrapped label) it gets a blank cell per column, so it
    reads as a row of blanks, not as a row the document lacks.
 
-Steps 1-5 are here; 6, 7 and the page's tables (``tables``) in ``unruled_cells``.
+Step 1 is the layout engine's (``tables.layout``, settings ``TEXT_WORDS``), 2-5 are here; 6, 7 and the
+page's tables (``tables``) in ``unruled_cells``.
 """
 
 from __future__ import annotations
@@ -24,19 +25,11 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
-from ..datamodel import BBox, Word
-from ..values.parse import parse_value
+from ..datamodel import Word
+from .layout import TEXT_WORDS, Box, boxes, cluster_lines, split_cells
 
-# Two words are on one line when their vertical extents overlap by this share of the shorter one. Labels
-# (9 pt) and values (14 pt) of one row in the real PDFs have tops 3.6 pt apart but overlap fully; the
-# rows above/below do not overlap at all.
-LINE_OVERLAP = 0.5
-# A horizontal gap wider than this many font sizes separates two cells. Measured on the real PDFs: gaps
-# inside prose (spaces around digits, justified CJK) are <= 0.35 em; gaps between value columns are >= 1.5 em
-# (15 narrow review columns). 0.75 em is 1.5 widths of a half-width digit.
-CELL_GAP_EM = 0.75
 # An unruled table needs at least this many multi-cell lines (one with a number), with at most
 # MAX_TABLE_GAP_LINES single-cell lines between two of them (headings, wrapped labels, the 第二十条 rows and
 # a three-line column header between two sub-tables) and no prose line: a single cell wider than
@@ -84,91 +77,15 @@ ATTACH_X_TOL = 2.0
 COLUMN_TOL_EM = 0.8
 
 
-@dataclass
-class Frag:
-    """A cell as found on the page: words joined, with its box and font size."""
-
-    text: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    size: float
-
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def cy(self) -> float:
-        return (self.top + self.bottom) / 2
-
-    @property
-    def is_value(self) -> bool:
-        return parse_value(self.text).kind != "text"
-
-
+# A cell as found on the page: words joined, with its box and font size (the layout engine's box).
+Frag = Box
 Line = list[Frag]
 
 
-# ---------------------------------------------------------------- words -> lines -> cells
-
-
-@dataclass
-class _Band:
-    words: list[Word] = field(default_factory=list)
-    top: float = 0.0
-    bottom: float = 0.0
-
-    def overlaps(self, w: Word) -> bool:
-        _, top, _, bottom = _box(w)
-        inter = min(self.bottom, bottom) - max(self.top, top)
-        shorter = min(self.bottom - self.top, bottom - top) or 1.0
-        return inter >= LINE_OVERLAP * shorter
-
-    def add(self, w: Word) -> None:
-        _, top, _, bottom = _box(w)
-        if not self.words:
-            self.top, self.bottom = top, bottom
-        self.words.append(w)
-        self.top, self.bottom = min(self.top, top), max(self.bottom, bottom)
-
-
-def _box(w: Word) -> BBox:
-    assert w.prov.bbox is not None  # text-layer words always have their box
-    return w.prov.bbox
-
-
-def _size(w: Word) -> float:
-    return float(w.size or (_box(w)[3] - _box(w)[1]))
-
-
-def _frag(words: list[Word]) -> Frag:
-    boxes = [_box(w) for w in words]
-    return Frag(" ".join(w.text for w in words), min(b[0] for b in boxes), min(b[1] for b in boxes),
-                max(b[2] for b in boxes), max(b[3] for b in boxes), min(_size(w) for w in words))
-
-
-def _split(words: list[Word]) -> Line:
-    cells: list[list[Word]] = [[words[0]]]
-    for prev, w in zip(words, words[1:], strict=False):
-        if _box(w)[0] - _box(prev)[2] > CELL_GAP_EM * min(_size(prev), _size(w)):
-            cells.append([w])
-        else:
-            cells[-1].append(w)
-    return [_frag(c) for c in cells]
-
-
 def lines_from_words(words: Iterable[Word]) -> list[Line]:
-    """Words clustered into lines by vertical overlap, each cut into cells at wide gaps, top to bottom."""
-    bands: list[_Band] = []
-    for w in sorted(words, key=lambda w: (_box(w)[1], _box(w)[0])):
-        target = next((b for b in reversed(bands[-3:]) if b.overlaps(w)), None)
-        if target is None:
-            target = _Band()
-            bands.append(target)
-        target.add(w)
-    return [_split(sorted(b.words, key=lambda w: _box(w)[0])) for b in bands]
+    """Words clustered into lines and each cut into cells at wide gaps, top to bottom (the layout engine,
+    settings ``TEXT_WORDS``)."""
+    return [split_cells(line, TEXT_WORDS) for line in cluster_lines(boxes(words, TEXT_WORDS), TEXT_WORDS)]
 
 
 # ---------------------------------------------------------------- which lines are a table

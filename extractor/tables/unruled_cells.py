@@ -10,6 +10,7 @@ import statistics
 from dataclasses import replace
 
 from ..datamodel import Provenance, SourceCell, SourceRow, SourceTable
+from .layout import slot
 from .unruled import (
     COLUMN_TOL_EM,
     CONTINUATION_PITCHES,
@@ -48,23 +49,13 @@ _HEADING = re.compile(r"^\s*第[一二三四五六七八九十百\d]+条")
 # ---------------------------------------------------------------- columns and blank cells
 
 
-def _nearest(x: float, anchors: list[float], tol: float) -> int | None:
-    best = min(range(len(anchors)), key=lambda k: abs(anchors[k] - x), default=None)
-    return best if best is not None and abs(anchors[best] - x) <= tol else None
-
-
 _ALIGN = {"center": lambda f: f.cx, "left": lambda f: f.x0, "right": lambda f: f.x1}
-
-
-def _increasing(idx: list[int | None]) -> list[int] | None:
-    found = [k for k in idx if k is not None]
-    return found if len(found) == len(idx) and found == sorted(set(found)) else None
 
 
 def _match(vals: Line, ref: Line, tol: float) -> list[int] | None:
     """The column of ref that each value sits in (numbers centred, left- or right-aligned), or None."""
     for pos in _ALIGN.values():
-        slots = _increasing([_nearest(pos(f), [pos(g) for g in ref], tol) for f in vals])
+        slots = slot([pos(f) for f in vals], [pos(g) for g in ref], tol)
         if slots is not None:
             return slots
     return None

@@ -180,21 +180,11 @@ def _open(data: bytes) -> Iterator[Any]:
 # ---------------------------------------------------------------- ruled tables
 
 
-def _cell_text(text: str | None) -> str:
-    """Lines of one cell joined with nothing (a label broken inside its box), but with a space between two
-    numbers: a box holding several rows' numbers (a missing rule) must not glue them into one."""
-    out = ""
-    for part in (p.strip() for p in (text or "").split("\n")):
-        sep = " " if out[-1:].isdigit() and part[:1].isdigit() else ""
-        out += sep + part
-    return out
-
-
 def _grid_table(t: Any, pno: int, index: int) -> SourceTable:
     rows = []
     for r, (row, texts) in enumerate(zip(t.rows, t.extract(), strict=True)):
         cells = [
-            SourceCell(text=_cell_text(txt), prov=Provenance(page=pno, bbox=bbox, table=index, row=r, col=c))
+            SourceCell(text=txt or "", prov=Provenance(page=pno, bbox=bbox, table=index, row=r, col=c))
             for c, (bbox, txt) in enumerate(zip(row.cells, texts, strict=True))
         ]
         rows.append(SourceRow(cells=cells, prov=Provenance(page=pno, bbox=row.bbox, table=index, row=r)))

@@ -115,11 +115,3 @@ def test_corrupt_pdf_raises(data: bytes) -> None:
 def test_page_limit() -> None:
     with pytest.raises(LimitExceededError):
         extract(REAL / "docs" / "szfgs2024.pdf", {"limits": {"max_pages": 5}})
-
-
-def test_cell_lines_join_without_gluing_numbers() -> None:
-    assert pdf._cell_text("（二）部分公开（区分处理的，只计这一情\n形，不计其他情形）") == \
-        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
-    assert pdf._cell_text("结果\n维持") == "结果维持"
-    assert pdf._cell_text("0\n5\n12") == "0 5 12"
-    assert pdf._cell_text(None) == ""
