@@ -209,20 +209,19 @@ def _word(w: dict[str, Any], pno: int) -> Word:
                 size=w.get("size"))
 
 
-def _text_page(page: Any, pno: int, *, ruled_only: bool = False, unruled_only: bool = False) -> TextPage:
-    """The page as read: its ruled tables, the words outside them (none with ``ruled_only``), its lines."""
-    ruled = [] if unruled_only else _ruled_tables(page)
+def _text_page(page: Any, pno: int) -> TextPage:
+    """The page as read: its ruled tables, the words outside them, its lines."""
+    ruled = _ruled_tables(page)
     grids = [_grid_table(t, pno, i) for i, t in enumerate(ruled)]
     boxes = [t.bbox for t in ruled]
-    words = [] if ruled_only else [_word(w, pno) for w in page.extract_words(extra_attrs=["size"])
-                                   if not _inside(w, boxes)]
+    words = [_word(w, pno) for w in page.extract_words(extra_attrs=["size"]) if not _inside(w, boxes)]
     lines = [TextLine(text=ln["text"], prov=Provenance(page=pno, bbox=(ln["x0"], ln["top"], ln["x1"], ln["bottom"])))
              for ln in page.extract_text_lines(return_chars=False) if ln["text"].strip()]
     return TextPage(page=pno, width=float(page.width), height=float(page.height), grids=grids, words=words,
                     lines=lines)
 
 
-def _read(pdf: Any, raw: RawInput, options: Options, **mode: bool) -> Document:
+def _read(pdf: Any, raw: RawInput, options: Options) -> Document:
     counted = page_count(pdf, raw.data, options.limits.max_pages)
     if counted > options.limits.max_pages:
         raise LimitExceededError(f"PDF has {counted} pages (or more); limit max_pages={options.limits.max_pages}")
@@ -235,7 +234,7 @@ def _read(pdf: Any, raw: RawInput, options: Options, **mode: bool) -> Document:
         if not page.chars:
             empty_pages.append(pno)
             continue
-        pages.append(_text_page(page, pno, **mode))
+        pages.append(_text_page(page, pno))
         page.close()
     doc = Document(name=raw.name, format="pdf", pages=n, text_pages=pages)
     if len(empty_pages) == n:
@@ -245,15 +244,14 @@ def _read(pdf: Any, raw: RawInput, options: Options, **mode: bool) -> Document:
     return doc
 
 
-def load(raw: RawInput, options: Options, *, ruled_only: bool = False, unruled_only: bool = False) -> Document:
-    """``ruled_only`` / ``unruled_only`` switch one table reader off (for tests and comparisons)."""
+def load(raw: RawInput, options: Options) -> Document:
     check_streams(raw.data, options.limits.max_inflated_bytes)
     check_encrypted_streams(raw.data, options.limits.max_inflated_bytes)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pdfminer warns about odd fonts and encryption algorithms
         with _open(raw.data) as pdf:
             try:
-                return _read(pdf, raw, options, ruled_only=ruled_only, unruled_only=unruled_only)
+                return _read(pdf, raw, options)
             except ExtractorError:
                 raise
             except Exception as e:  # a broken stream or object surfaces only when a page is parsed

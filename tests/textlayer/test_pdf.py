@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extractor import extract, ingest
+from extractor.datamodel import Document
 from extractor.errors import CorruptDocumentError, EncryptedDocumentError, LimitExceededError
 from extractor.options import Limits, Options
 from extractor.pipeline import build_report
@@ -16,10 +17,16 @@ from tests.textlayer.minipdf import blank_page_pdf, encrypted_pdf, text_pdf
 PDFS = sorted(p.stem for p in (REAL / "docs").glob("*.pdf"))
 
 
-def load(raw, options, **mode):  # noqa: ANN001, ANN201 — the reader, then table recovery's layout of its pages
-    doc = pdf.load(raw, options, **mode)
+def load(raw, options):  # noqa: ANN001, ANN201 — the reader, then table recovery's layout of its pages
+    doc = pdf.load(raw, options)
     assert doc.tables == [] and not doc.lines  # the reader makes no table and no line view: tables/ does
     return lay_out_pdf(doc)
+
+
+def _one_reader(doc: Document) -> Document:
+    """The reader's pages without the words outside its ruled tables: only the ruled-table reader is left."""
+    pages = [tp.model_copy(update={"words": []}) for tp in doc.text_pages]
+    return doc.model_copy(update={"text_pages": pages})
 
 
 def _wrong(gold: dict, rep) -> list[str]:
@@ -38,11 +45,16 @@ def test_real_pdf_scores_100_percent(stem: str) -> None:
 
 @pytest.mark.parametrize("stem", PDFS)
 @pytest.mark.parametrize("mode", ["ruled_only", "unruled_only"])
-def test_each_table_reader_alone_reads_the_real_pdfs(stem: str, mode: str) -> None:
-    """unruled_only ignores the rules and rebuilds every table from word geometry."""
+def test_each_table_reader_alone_reads_the_real_pdfs(stem: str, mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ruled_only: the ruled tables alone (the words outside them dropped); unruled_only: the rules ignored
+    (pdfplumber finds no table), every table rebuilt from word geometry."""
     gold = load_gold(stem)
     raw = ingest.load(REAL / "docs" / gold["source"], Limits())
-    doc = load(raw, Options(), **{mode: True})
+    if mode == "unruled_only":
+        monkeypatch.setattr(pdf, "_ruled_tables", lambda page: [])
+        doc = load(raw, Options())
+    else:
+        doc = lay_out_pdf(_one_reader(pdf.load(raw, Options())))
     assert {t.kind for t in doc.tables} == {"grid" if mode == "ruled_only" else "stream"}
     assert _wrong(gold, build_report(doc)) == []
 
