@@ -159,11 +159,14 @@ def batch_cmd(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
     csv_bom: Annotated[bool, typer.Option("--csv-bom", help="cells.csv with a UTF-8 byte order mark (for "
                                                             "spreadsheet programs)")] = False,
+    compare_html: Annotated[Optional[Path], typer.Option("--compare-html", help="write one comparison page "  # noqa: UP045
+                                                         "per body and consecutive year pair into this folder")] = None,
     allow_failures: Annotated[bool, typer.Option("--allow-failures", help="exit 0 even when documents failed "
                                                  "(default: exit 1, as a test runner does)")] = False,
     worker_init: Annotated[Optional[str], typer.Option(hidden=True, help="module:function run in each worker")] = None,  # noqa: UP045
 ) -> None:
-    """Extract every input of SOURCE into OUT: reports.jsonl (one line per input), cells.csv, Parquet, summary.
+    """Extract every input of SOURCE into OUT: reports.jsonl (one line per input), cells.csv, Parquet, summary,
+    cross_year.jsonl and compare.jsonl (each body's consecutive years, key by key).
 
     Each document runs in a supervised worker (timeout, memory cap; a dead worker is replaced).
 
@@ -185,7 +188,8 @@ def batch_cmd(
         try:
             summary = run_batch(source, out, _batch_options(template.value, timeout, memory_mb, ocr), progress=tick,
                                 workers=workers, retry_failed=retry_failed, engine=engine.value, address=address,
-                                worker_init=worker_init, ocr_gpus=ocr_gpus, csv_bom=csv_bom)
+                                worker_init=worker_init, ocr_gpus=ocr_gpus, csv_bom=csv_bom,
+                                compare_html=compare_html)
         except FileNotFoundError as e:
             typer.echo(f"error: {e}", err=True)
             raise typer.Exit(EXIT_INPUT_ERROR) from e

@@ -6,7 +6,9 @@
   (``null`` where the document's template has no such cell or the cell is blank): counts as Int64, amounts
   as float64 in 元 (``…__yuan``); column names with ``__`` for dots, the column -> key map in the file's
   metadata (``extractor.key_map``);
-- ``summary.json``: counts by status and error code, identity failures, throughput.
+- ``summary.json``: counts by status and error code, identity failures, throughput;
+- ``cross_year.jsonl`` / ``.parquet`` (the carry-over check) and ``compare.jsonl`` / ``.parquet`` (every key of
+  every body's consecutive year pair, ``compare_out``).
 
 Parquet needs the ``parquet`` extra (pyarrow); without it the Parquet files are skipped with a note in the
 summary. Because everything is rebuilt from ``reports.jsonl`` (one line per path), a resumed or retried run
@@ -24,6 +26,7 @@ from typing import Any
 
 from ..datamodel import Cell, Report
 from ..validate.cross_year import cross_year
+from .compare_out import write_compare
 from .journal import Journal, replace_atomically
 
 CSV_FIELDS = ["document", "template", "year", "organ", "key", "value", "unit", "confidence", "source", "review",
@@ -201,9 +204,11 @@ class _Summary:
                 "cells_to_review": self.review_cells}
 
 
-def write_outputs(journal: Journal, out: Path, parquet: bool = True, csv_bom: bool = False) -> tuple[dict[str, Any], list[str]]:
+def write_outputs(journal: Journal, out: Path, parquet: bool = True, csv_bom: bool = False,
+                  compare_html: Path | None = None) -> tuple[dict[str, Any], list[str]]:
     """One pass over the journal: cells.csv (``csv_bom``: with a UTF-8 byte order mark, so that spreadsheet
-    programs read the Chinese text as UTF-8), the Parquet tables (with pyarrow) and the summary's counts."""
+    programs read the Chinese text as UTF-8), the Parquet tables (with pyarrow) and the summary's counts;
+    then cross_year and compare (``compare_out``; ``compare_html``: a folder for the comparison pages)."""
     notes: list[str] = []
     pq_writer: _Parquet | None = None
     if parquet:
@@ -229,6 +234,7 @@ def write_outputs(journal: Journal, out: Path, parquet: bool = True, csv_bom: bo
         pq_writer.close()
     result = summary.result()
     result["cross_year"] = _write_cross_year(slim, out, parquet and pq_writer is not None)
+    result["compare"] = write_compare(journal, slim, out, parquet and pq_writer is not None, compare_html)
     return result, notes
 
 

@@ -118,7 +118,7 @@ ENGINES: dict[str, Engine] = {
 def run_batch(source: str | os.PathLike[str], out: Path, options: Options | dict[str, Any] | None = None,
               progress: Progress | None = None, *, workers: int | None = None, retry_failed: bool = False,
               engine: str = "local", address: str | None = None, worker_init: str | None = None,
-              ocr_gpus: float = 0.0, csv_bom: bool = False) -> dict[str, Any]:
+              ocr_gpus: float = 0.0, csv_bom: bool = False, compare_html: Path | None = None) -> dict[str, Any]:
     """Extract every input of ``source`` (folder, glob, zip/tar archive, manifest) into ``out``.
 
     Writes ``reports.jsonl`` (one line per input), ``cells.csv``, ``cells.parquet`` and
@@ -127,7 +127,8 @@ def run_batch(source: str | os.PathLike[str], out: Path, options: Options | dict
     rerun only with ``retry_failed``. ``engine="ray"`` runs the extraction on Ray Data (``address`` of a
     cluster, else a local instance). ``worker_init`` (``"module:function"``) is called in every worker
     process before its first document (test backends, warm-up). ``csv_bom``: cells.csv starts with a UTF-8
-    byte order mark (spreadsheet programs then read it as UTF-8).
+    byte order mark (spreadsheet programs then read it as UTF-8). ``compare.jsonl`` (and ``.parquet``) compare
+    every body's consecutive years key by key; ``compare_html``: a folder for one comparison page per pair.
     """
     opts = Options.coerce(options)
     out = Path(out)
@@ -151,7 +152,8 @@ def run_batch(source: str | os.PathLike[str], out: Path, options: Options | dict
             journal.close()
         secs = time.perf_counter() - t0
         journal.compact(order=run.names)
-        summary, notes = outputs.write_outputs(journal, out, csv_bom=csv_bom)
+        summary, notes = outputs.write_outputs(journal, out, csv_bom=csv_bom,
+                                               compare_html=Path(compare_html) if compare_html else None)
         c = run.counts
         summary.update({
             "seconds": round(secs, 3),
