@@ -473,3 +473,76 @@ def test_legend_counts_match_the_header(path: Path) -> None:
     if path == PDF_FAILED:
         assert any(c.review for k, c in rep.all_cells.items() if "c-fail" in _q(doc, "td", data_key=k)[0].get("class"))
         assert legend["c-fail"] == 10
+
+
+def test_text_cells_show_their_source_line(tmp_path: Path) -> None:
+    """Tab rows (label and numbers on one line): each cell carries its line's text beside its number, in
+    the tooltip and in the provenance panel, with the lines around it; the same from the document's bytes."""
+    from tests.conftest import load_gold
+    from tests.render import render
+
+    text = render(load_gold("001_1feac183b5673ebd"), sep="\t")
+    src = tmp_path / "tabrows.txt"
+    src.write_text(text, encoding="utf-8")
+    rep = extract(src)
+    lines = text.split("\n")
+    key = "apply.new_received.total"
+    n = rep.cells[key].prov.line
+    assert n is not None and lines[n - 1].startswith("一、本年新收政府信息公开申请数量\t")
+    for source in (src, src.read_bytes()):
+        td = _q(_tree(render_review_html(source, rep)), "td", "cell", data_key=key)[0]
+        assert td.get("data-linetext") == lines[n - 1].strip()
+        assert td.get("title") == f"{key}\nline {n}: {lines[n - 1].strip()}"
+    doc = _run(tmp_path, render_review_html(src, rep), fragment=f"#cell={key}")
+    prov = doc.get_element_by_id("prov")
+    row = next(tr for tr in prov.iter("tr") if tr.xpath("./td")[0].text_content() == "line")
+    assert row.xpath("./td")[1].text_content() == f"{n} {lines[n - 1].strip()}"
+    ctx = [d.text_content() for d in _q(prov, "div", "ln")]
+    assert any(f"{n - 1} │ {lines[n - 2]}" in c for c in ctx) and any("▶" in c and lines[n - 1] in c for c in ctx)
+    # not the report's document (another text): no line is shown rather than a wrong one
+    other = render_review_html(TEXT, rep)
+    assert _q(_tree(other), "td", "cell", data_key=key)[0].get("data-linetext") == ""
+
+
+def test_one_cell_per_line_text_shows_the_row_label_line_too(tmp_path: Path) -> None:
+    rep = _report(TEXT)
+    key = "apply.result.withheld.state_secret.total"
+    lines = TEXT.read_text(encoding="utf-8").replace("\r\n", "\n").split("\n")
+    td = _q(_tree(render_review_html(TEXT, rep)), "td", "cell", data_key=key)[0]
+    n, m = int(td.get("data-line")), int(td.get("data-rowline"))
+    assert td.get("data-linetext") == lines[n - 1].strip() == rep.cells[key].raw
+    # the label printed over two lines: both, as written
+    assert m < n and td.get("data-rowtext") == f"{lines[m - 1].strip()} ⏎ {lines[m].strip()}"
+    assert "（三）不予公开" in lines[m - 1] and "1.属于国家秘密" in lines[m]
+    prov = _run(tmp_path, render_review_html(TEXT, rep), fragment=f"#cell={key}").get_element_by_id("prov")
+    assert f"row label line{m} {td.get('data-rowtext')}" in prov.text_content()
+
+
+def test_source_lines_are_escaped(tmp_path: Path) -> None:
+    from tests.conftest import load_gold
+    from tests.render import render
+
+    bad = {"apply.new_received.total": ("一、本年新收政府信息公开申请数量", '"><script>alert(1)</script>'),
+           "apply.carried_over.total": ("二、上年结转政府信息公开申请数量", "'><svg onload=alert(2)>")}
+    text = render(load_gold("001_1feac183b5673ebd"), sep="\t")
+    for label, junk in bad.values():
+        text = text.replace(label + "\t", label + junk + "\t", 1)
+    src = tmp_path / "hostile.txt"
+    src.write_text(text, encoding="utf-8")
+    rep = extract(src)
+    html = render_review_html(src, rep)
+    assert "<script>alert" not in html and "<svg" not in html
+    for key, (_, junk) in bad.items():
+        assert rep.cells[key].prov.line is not None, key  # still read from its line
+        td = _q(_tree(html), "td", "cell", data_key=key)[0]
+        assert junk in td.get("data-linetext") and junk in td.get("title")
+    doc = _run(tmp_path, html, fragment="#cell=apply.new_received.total")
+    code = [s for s in doc.iter("script") if s.get("type") != "application/json"]
+    assert not doc.xpath("//svg") and len(code) == 1 and "alert(" not in code[0].text
+    assert bad["apply.new_received.total"][1] in doc.get_element_by_id("prov").text_content()
+    import json  # the lines around each cell, as data the script reads: the text intact, "<" escaped
+
+    data = doc.get_element_by_id("source-lines").text
+    line = rep.cells["apply.carried_over.total"].prov.line
+    assert "<svg" not in html.split('id="source-lines">', 1)[1].split("</script>", 1)[0]
+    assert bad["apply.carried_over.total"][1] in json.loads(data)[str(line)]

@@ -96,7 +96,8 @@ JS = r"""
   }
   // ---------------------------------------------------------------- provenance
   var F=[['key','key'],['value','value'],['raw','raw text'],['source','source'],['confidence','confidence'],
-         ['reason','reason'],['page','page'],['bbox','bbox (x0, top, x1, bottom)'],['line','line'],['unit','unit']];
+         ['reason','reason'],['page','page'],['bbox','bbox (x0, top, x1, bottom)'],['line','line'],['rowline','row label line'],['unit','unit']];
+  var TEXT_OF={line:'linetext', rowline:'rowtext'};
   function contextLines(n){
     var box=document.createElement('div'); box.className='ctx';
     for(var i=n-2;i<=n+2;i++){ if(!(String(i) in LINES)) continue;
@@ -109,8 +110,9 @@ JS = r"""
     F.forEach(function(f){var v=td.dataset[f[0]]; if(v===undefined||v==='') return;
       var tr=t.insertRow(), a=tr.insertCell(), b=tr.insertCell(); a.innerHTML='<b></b>';
       a.firstChild.textContent=f[1]; b.textContent=v;
-      if(f[0]==='line'&&td.dataset.linetext){var c=document.createElement('code'); c.className='srcline';
-        c.textContent=td.dataset.linetext; b.appendChild(document.createTextNode(' ')); b.appendChild(c);}});
+      var src=TEXT_OF[f[0]]&&td.dataset[TEXT_OF[f[0]]];
+      if(src){var c=document.createElement('code'); c.className='srcline'; c.textContent=src;
+        b.appendChild(document.createTextNode(' ')); b.appendChild(c);}});
     p.textContent=''; p.appendChild(t);
     if(td.dataset.line&&!td.dataset.page){var cx=contextLines(parseInt(td.dataset.line,10)); if(cx) p.appendChild(cx);}
     if(!td.dataset.bbox){var n=document.createElement('div'); n.className='note';

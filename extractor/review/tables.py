@@ -59,22 +59,45 @@ class Ctx:
     lines: dict[int, str] = field(default_factory=dict)
     order: list[str] = field(default_factory=list)
 
+    def row_label(self, key: str) -> tuple[int, str] | None:
+        """(line, source text) of the label the cell's row was matched on, for text documents where a cell's
+        own line may hold only its number: the label's lines, as many as its matched text spans."""
+        row = key.rsplit(".", 1)[0]
+        m = next((m for m in self.report.rows if m.key == row and m.prov.line is not None and m.prov.page is None),
+                 None)
+        if m is None or m.prov.line is None or m.prov.line not in self.lines:
+            return None
+        parts: list[str] = []
+        n = m.prov.line
+        while n in self.lines and len(parts) < 4 and sum(len(p) for p in parts) < len(m.label.replace(" ", "")):
+            part = self.lines[n].strip()
+            if part:
+                parts.append(part)
+            n += 1
+        return m.prov.line, " ⏎ ".join(parts)
 
-def line_text(ctx: Ctx, cell: Cell) -> str:
-    line = cell.prov.line
-    if line is None or cell.prov.page is not None:
-        return ""
-    text = ctx.lines.get(line, "").strip()
+
+def _text_of(ctx: Ctx, line: int | None) -> str:
+    text = "" if line is None else ctx.lines.get(line, "").strip()
     return text if len(text) <= LINE_TEXT_MAX else text[:LINE_TEXT_MAX] + "…"
 
 
-def _cell_attrs(key: str, cell: Cell, kind: str, src_line: str) -> str:
+def line_text(ctx: Ctx, cell: Cell) -> str:
+    """The text of the cell's source line (text-like documents; "" for paged ones)."""
+    return "" if cell.prov.page is not None else _text_of(ctx, cell.prov.line)
+
+
+def _cell_attrs(ctx: Ctx, key: str, cell: Cell, kind: str, src_line: str) -> str:
     p = cell.prov
+    row = ctx.row_label(key) if src_line else None
+    row_line, row_text = (None, "") if row is None or row[0] == p.line else row
     data = {
         "key": key, "kind": kind, "value": fmt(cell.value), "raw": cell.raw or "", "source": cell.source,
         "confidence": f"{cell.confidence:.2f}", "reason": cell.reason or "", "review": "1" if cell.review else "0",
         "page": "" if p.page is None else str(p.page), "bbox": bbox_text(p.bbox),
-        "line": "" if p.line is None else str(p.line), "linetext": src_line, "unit": cell.unit or "",
+        "line": "" if p.line is None else str(p.line), "linetext": src_line,
+        "rowline": "" if row_line is None else str(row_line), "rowtext": row_text[:LINE_TEXT_MAX],
+        "unit": cell.unit or "",
     }
     return " ".join(f'data-{k}="{escape(v, quote=True)}"' for k, v in data.items())
 
@@ -91,7 +114,7 @@ def cell_td(ctx: Ctx, key: str | None) -> str:
     src = line_text(ctx, cell)
     title = key + (f"\nline {cell.prov.line}: {src}" if src else "")
     return (f'<td class="cell {kind}" tabindex="0" title="{escape(title, quote=True)}" '
-            f"{_cell_attrs(key, cell, kind, src)}>{escape(text)}</td>")
+            f"{_cell_attrs(ctx, key, cell, kind, src)}>{escape(text)}</td>")
 
 
 # A table row: ("row", label, depth, [cell key or None per column]) or ("group", heading, depth, nest key).
