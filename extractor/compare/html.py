@@ -19,12 +19,13 @@ from .model import Comparison, KeyChange, Side, Statement
 SECTION_TITLES = {"active": "二、主动公开政府信息情况", "apply": "三、收到和处理政府信息公开申请情况",
                   "review": "四、政府信息公开行政复议、行政诉讼情况"}
 FLAG_BG = "#ffd6d6"  # rows a rule fired on (the review page's tint of a cell in a failed identity)
+RULE_BG = "#ffe6c2"  # the badge naming a rule (the review page's tint of a cell to review)
 MAPPING_TEXT = {"same": "", "renamed": "renamed", "summed": "sub-rows summed", "only_before": "earlier template only",
                 "only_after": "later template only"}
 
 _CSS = f"""
 body {{ font: 14px/1.4 system-ui, sans-serif; margin: 0; color: #222; }}
-header {{ position: sticky; top: 0; background: #fff; border-bottom: 1px solid #ccc; padding: 8px 16px; z-index: 2; }}
+header {{ background: #fff; border-bottom: 1px solid #ccc; padding: 8px 16px; z-index: 2; }}
 header h1 {{ font-size: 18px; margin: 0 0 4px; }}
 main {{ padding: 8px 16px 40px; }}
 .sides {{ display: flex; gap: 16px; }}
@@ -35,9 +36,10 @@ th, td {{ border: 1px solid #ccc; padding: 2px 6px; text-align: right; }}
 th.rl, td.rl {{ text-align: left; max-width: 420px; }}
 td.k {{ text-align: left; font: 11px monospace; color: #666; }}
 tr.flagged td {{ background: {FLAG_BG}; }}
+tr {{ scroll-margin-top: 40px; }}
 tr:target td {{ outline: 2px solid rgb(0, 200, 255); }}
 .up {{ color: rgb(0, 120, 40); }} .down {{ color: rgb(190, 0, 0); }}
-.rule {{ display: inline-block; font: 11px monospace; background: #ffe6c2; border: 1px solid #e0a050;
+.rule {{ display: inline-block; font: 11px monospace; background: {RULE_BG}; border: 1px solid #e0a050;
          border-radius: 3px; padding: 0 4px; margin: 0 2px; }}
 .st-ok {{ color: rgb(0, 140, 50); }} .st-break {{ color: rgb(200, 0, 0); font-weight: bold; }}
 .st-missing, .st-not_checked {{ color: #888; }}
