@@ -3,6 +3,9 @@
     POST /v1/extract           multipart ``file`` (+ optional ``template``) -> the Report JSON; headers
                                ``X-Review-Id`` and ``Link: </v1/review/ID>; rel="review"``
     GET  /v1/review/{id}       the review page (one self-contained HTML file, see ``extractor.review``)
+    POST /v1/compare           multipart ``a`` and ``b`` (+ ``template``) -> the Comparison JSON (one body's two
+                               years, see ``extractor.compare``); headers ``X-Compare-Id``, ``X-Review-Ids``
+    GET  /v1/compare/{id}      the comparison page; its values link to both review pages
     GET  /healthz              liveness and load
     GET  /v1/templates         the templates and their keys
     GET  /openapi.json         the OpenAPI document

@@ -18,13 +18,14 @@ MULTIPART_SLACK = 64 * 1024  # multipart headers and the small form fields besid
 # 200 s, under the total).
 REQUEST_IDLE_S = 30.0
 REQUEST_READ_S = 600.0
+ADMITTED = ("/v1/extract", "/v1/compare")  # the uploads that take a worker: admitted before their body is read
 
 
 def _body_limit(app: Any, max_body: int, svc: Service | None = None, idle_s: float = REQUEST_IDLE_S,
                 read_s: float = REQUEST_READ_S) -> Callable[..., Awaitable[None]]:
     """ASGI middleware, before anything reads the body: 413 for a body over ``max_body`` (from
     ``Content-Length``, and while a body without one streams in); 503 ``busy`` for an upload to
-    ``/v1/extract`` while ``concurrency`` uploads are already admitted or every worker is busy (admission
+    ``/v1/extract`` or ``/v1/compare`` while ``concurrency`` uploads are already admitted or every worker is busy (admission
     before parsing: a refused upload is never received, let alone spooled); 408 ``request_timeout`` when the
     body stalls for ``idle_s`` or is not complete after ``read_s`` (slow clients do not hold an admission)."""
     from starlette.exceptions import HTTPException
@@ -36,11 +37,13 @@ def _body_limit(app: Any, max_body: int, svc: Service | None = None, idle_s: flo
             return await app(scope, receive, send)
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > max_body:
+        # /v1/compare carries two files, each within the upload limit
+        limit = 2 * max_body - MULTIPART_SLACK if scope.get("path") == "/v1/compare" else max_body
+        if length is not None and length.isdigit() and int(length) > limit:
             resp = JSONResponse(status_code=413, headers={"Connection": "close"},
-                                content={"error": {"code": "limit", "message": f"request body over {max_body} bytes"}})
+                                content={"error": {"code": "limit", "message": f"request body over {limit} bytes"}})
             return await resp(scope, receive, send)
-        admit = svc is not None and scope.get("method") == "POST" and scope.get("path") == "/v1/extract"
+        admit = svc is not None and scope.get("method") == "POST" and scope.get("path") in ADMITTED
         if svc is not None and admit:
             if svc.workers.busy >= svc.concurrency or svc.admitted >= svc.concurrency:
                 resp = JSONResponse(status_code=503, headers={"Connection": "close", "Retry-After": "1"},
@@ -65,8 +68,8 @@ def _body_limit(app: Any, max_body: int, svc: Service | None = None, idle_s: flo
                                          f"at most {read_s:g} s in all)", headers={"Connection": "close"}) from None
             if msg["type"] == "http.request":
                 seen += len(msg.get("body", b""))
-                if seen > max_body:
-                    raise HTTPException(413, f"request body over {max_body} bytes")
+                if seen > limit:
+                    raise HTTPException(413, f"request body over {limit} bytes")
                 body_done = not msg.get("more_body", False)
             else:
                 body_done = True

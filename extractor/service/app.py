@@ -11,6 +11,7 @@ from ..errors import MissingDependencyError
 from ..options import Limits
 from ..settings import settings
 from .admission import MULTIPART_SLACK, REQUEST_IDLE_S, REQUEST_READ_S, _BodyLimit
+from .compare_routes import _install_compare
 from .errors import _install_error_handlers
 from .routes import _install_extract, _install_review
 from .state import Service
@@ -66,6 +67,7 @@ def create_app(concurrency: int = 2, limits: Limits | None = None, timeout_s: fl
 
     _install_extract(app, svc)
     _install_review(app, svc)
+    _install_compare(app, svc)
     app.add_middleware(_BodyLimit, max_body=limits.max_file_bytes + MULTIPART_SLACK, svc=svc,
                        idle_s=request_idle_s, read_s=request_read_s)
     return app

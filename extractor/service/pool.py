@@ -56,6 +56,18 @@ def _work(data: bytes, name: str, options: dict[str, Any], tmp: str) -> dict[str
             return {"error": {"status": 500, "code": "internal", "message": f"{type(e).__name__}: {e}"[:500]}}
 
 
+def _work_pair(a: bytes, name_a: str, b: bytes, name_b: str, options: dict[str, Any], tmp: str) -> dict[str, Any]:
+    """Runs in a worker process: both reports of a comparison, or the first error (naming its field)."""
+    reports = []
+    for field, data, name in (("a", a, name_a), ("b", b, name_b)):
+        out = _work(data, name, options, tmp)
+        if "error" in out:
+            out["error"]["message"] = f"{field} ({name}): {out['error']['message']}"
+            return out
+        reports.append(out["report"])
+    return {"reports": reports}
+
+
 def _render(data: bytes | None, report: dict[str, Any], tmp: str) -> dict[str, Any]:
     """Runs in a worker process: the review page's HTML."""
     from ..datamodel import Report

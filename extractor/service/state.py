@@ -16,7 +16,7 @@ from .reviews import ReviewStore
 
 
 class Service:
-    """What the endpoints share: workers, the temporary folder, the review store."""
+    """What the endpoints share: workers, the temporary folder, the review and comparison stores."""
 
     def __init__(self, concurrency: int, limits: Limits, timeout: float, review_keep: int, review_max_bytes: int,
                  tmp_root: str | os.PathLike[str] | None, recycle_after: int | None) -> None:
@@ -27,6 +27,8 @@ class Service:
         self.tmp: Path | None = None
         self.workers = Workers(concurrency, limits.max_memory_mb, recycle_after)
         self.reviews = ReviewStore(review_keep, review_max_bytes)
+        # comparison pages (rendered HTML as the stored bytes), kept as many as review pages
+        self.compares = ReviewStore(review_keep, review_max_bytes)
         self._lock = threading.Lock()
         # uploads admitted (read into memory, waiting for or holding a worker): at most ``concurrency``, so a
         # burst of large uploads holds at most concurrency x max_file_bytes; checked and counted on the event
@@ -43,6 +45,7 @@ class Service:
     def close(self) -> None:
         self.workers.close()
         self.reviews.clear()
+        self.compares.clear()
         with self._lock:
             if self.tmp is not None:
                 shutil.rmtree(self.tmp, ignore_errors=True)
