@@ -265,3 +265,24 @@ def test_schema_command(schema_arg: list[str]) -> None:
     res = subprocess.run([sys.executable, "-m", "extractor", "schema", *schema_arg], cwd=ROOT, capture_output=True,
                          text=True, timeout=120)
     assert json.loads(res.stdout) == compare_json_schema()
+
+
+def test_readme_compare_commands_run() -> None:
+    """The README's Compare section: its commands on bundled files run as written (those on made-up names,
+    A.pdf or a server, and the batch that writes into out/, are covered by the tests above)."""
+    import shlex
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("### Compare (year over year)", 1)[1].split("\n### ", 1)[0]
+    block = section.split("```bash", 1)[1].split("```", 1)[0]
+    cmds = [shlex.split(line.split("  #", 1)[0]) for line in block.splitlines() if line.startswith(".venv/bin/extractor")]
+    runnable = [c for c in cmds if "batch" not in c and not any(a in ("A.pdf", "B.pdf") for a in c)]
+    assert len(runnable) == 2
+    outs = []
+    for c in runnable:
+        res = subprocess.run([sys.executable, "-m", "extractor", *c[1:]], cwd=ROOT, capture_output=True, text=True,
+                             timeout=300)
+        assert res.returncode == 0, (c, res.stderr)
+        outs.append(res.stdout)
+    assert "one body, consecutive years" in outs[0] and "carry-over: ok" in outs[0]
+    assert json.loads(outs[1]) == compare_json_schema()
