@@ -162,7 +162,7 @@ def build_report(doc: Document, opts: Options | None = None) -> Report:
         report.timings = {"tables": t1 - t0}
         return report
     report.template = t.id  # type: ignore[assignment]
-    m = LabelMatcher(t)
+    m = LabelMatcher.of(t)
     res = align(merge_fragments(cands, m), t, m)
     report.rows = res.matches
     t2 = time.perf_counter()

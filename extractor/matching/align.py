@@ -62,7 +62,7 @@ def _label(m: LabelMatcher, c: RowCandidate) -> str:
 
 def _best(m: LabelMatcher, c: RowCandidate) -> float:
     lab = _label(m, c)
-    return max((m.score(lab, r) for r in m.rows), default=0.0) if lab else 0.0
+    return m.best(lab) if lab else 0.0
 
 
 def _joined(a: RowCandidate, b: RowCandidate) -> RowCandidate:
@@ -191,12 +191,16 @@ def _label_options(m: LabelMatcher, cands: list[RowCandidate], p: int) -> list[t
     return opts
 
 
-def _score(m: LabelMatcher, opts: list[tuple[str, float]], r: RowSpec) -> float:
-    return max((m.score(lab, r) - pen for lab, pen in opts), default=0.0)
+def _scores(m: LabelMatcher, opts: list[tuple[str, float]]) -> list[float]:
+    """A value row's score against every template row: its best label option's, less that option's cost."""
+    if not opts:
+        return [0.0] * len(m.rows)
+    vecs = [[s - pen for s in m.scores(lab)] if pen else m.scores(lab) for lab, pen in opts]
+    return [max(col) for col in zip(*vecs, strict=True)] if len(vecs) > 1 else list(vecs[0])
 
 
 def align(cands: list[RowCandidate], t: Template, m: LabelMatcher | None = None) -> AlignResult:
-    m = m or LabelMatcher(t)
+    m = m or LabelMatcher.of(t)
     rows = list(t.rows)
     review = find_review_row(cands, t, m)
     pos = [p for p, c in enumerate(cands)
@@ -204,7 +208,7 @@ def align(cands: list[RowCandidate], t: Template, m: LabelMatcher | None = None)
     valued = [cands[p] for p in pos]
     labels = [_label(m, c) for c in valued]
     options = [_label_options(m, cands, p) for p in pos]
-    scores = [[_score(m, opts, r) for r in rows] for opts in options]
+    scores = [_scores(m, opts) for opts in options]
     pairs = _dp_pairs(scores, valued, rows)
     _greedy_complete(pairs, scores)
     res = AlignResult()

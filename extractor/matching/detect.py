@@ -71,7 +71,7 @@ def detect_template(
     text_norm: str, cands: list[RowCandidate], templates: list[Template], year: int | None
 ) -> tuple[Template | None, dict[str, float]]:
     evidence: dict[str, float] = {}
-    matcher = LabelMatcher(templates[0])
+    matcher = LabelMatcher.of(templates[0])
     rows = 0
     for p, c in enumerate(cands):
         if not any(not v.empty for v in c.values):
@@ -80,7 +80,7 @@ def detect_template(
         # labels above or below their numbers)
         near = [cands[q] for q in (p - 1, p + 1) if 0 <= q < len(cands) and all(v.empty for v in cands[q].values)]
         labels = [matcher.row_label(x.label_parts or [x.label]) for x in [c, *near] if x.label]
-        if any(matcher.score(lab, r) >= ROW_MIN for lab in labels for r in matcher.rows):
+        if any(matcher.best(lab) >= ROW_MIN for lab in labels):
             rows += 1
     evidence["table_rows"] = rows
     for t in templates:

@@ -55,27 +55,55 @@ def similarity(a: str, b: str) -> float:
 
 
 class LabelMatcher:
-    """Matches labels of one template. Build once per template (cheap) and reuse."""
+    """Matches labels of one template. ``LabelMatcher.of(template)`` gives the process's one matcher of a
+    template, whose label scores are kept from document to document."""
+
+    _shared: dict[int, tuple[Template, LabelMatcher]] = {}
+
+    @classmethod
+    def of(cls, template: Template) -> LabelMatcher:
+        """The matcher of this template object (built on first use; a template loaded again from another
+        models folder is another object and gets its own)."""
+        hit = cls._shared.get(id(template))
+        if hit is None or hit[0] is not template:
+            hit = cls._shared[id(template)] = (template, cls(template))
+        return hit[1]
 
     def __init__(self, template: Template) -> None:
         self.template = template
         self.rows = [r for r in template.rows]
-        self._variants = {r.full_key: [normalize_label(v) for v in r.labels] for r in self.rows}
+        self._index = {r.full_key: i for i, r in enumerate(self.rows)}
+        self._variants = [[normalize_label(v) for v in r.labels] for r in self.rows]
         self._groups = [[normalize_label(v) for v in g] for g in template.groups]
         self._group_prefixes = sorted({v for g in self._groups for v in g if v}, key=len, reverse=True)
 
     def score(self, label: str, row: RowSpec) -> float:
-        forms = self._forms(label)
-        best = max((similarity(n, v) for n in forms for v in self._variants[row.full_key]), default=0.0)
-        if best < 100.0:
-            best = max(best, self._suffix_score(forms[-1], row))
-        return best
+        return self.scores(label)[self._index[row.full_key]]
 
-    def _suffix_score(self, n: str, row: RowSpec) -> float:
+    @lru_cache(maxsize=65536)  # noqa: B019 — one matcher per template, kept for the process
+    def scores(self, label: str) -> tuple[float, ...]:
+        """The label's score against every row of the template, in ``rows`` order: computed once per label
+        (a batch meets the same printed labels in document after document; a document scores each of its
+        labels against every row, and most of them several times)."""
+        forms = self._forms(label)
+        out = []
+        for variants in self._variants:
+            best = max((similarity(n, v) for n in forms for v in variants), default=0.0)
+            if best < 100.0:
+                best = max(best, self._suffix_score(forms[-1], variants))
+            out.append(best)
+        return tuple(out)
+
+    def best(self, label: str) -> float:
+        """The label's score against the row it matches best."""
+        return max(self.scores(label), default=0.0)
+
+    @staticmethod
+    def _suffix_score(n: str, variants: list[str]) -> float:
         """The row's own label at the end of a longer one: scans and PDF text put pieces of merged group
         cells and vertical text in front of it ("理结(三) 不予公1.属于国家秘密")."""
         best = 0.0
-        for v in self._variants[row.full_key]:
+        for v in variants:
             if len(v) >= SUFFIX_MIN_CHARS and len(n) > len(v):
                 best = max(best, similarity(n[-len(v):], v) - SUFFIX_PENALTY)
         return best
@@ -96,6 +124,7 @@ class LabelMatcher:
                     changed = True
         return tuple(forms)
 
+    @lru_cache(maxsize=65536)  # noqa: B019 — one matcher per template, kept for the process
     def is_group_label(self, label: str) -> bool:
         n = normalize_label(label)
         return any(similarity(n, v) >= GROUP_MIN for g in self._groups for v in g)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,7 @@ class RowSpec:
     replaces: tuple[str, ...] = ()
     unit_from_header: str | None = None
 
-    @property
+    @cached_property  # read on every label score: computed once per row
     def full_key(self) -> str:
         return f"{self.section}.{self.key}"
 
@@ -78,10 +78,16 @@ class Template:
         return [r for r in self.rows if r.section == section]
 
     def row(self, full_key: str) -> RowSpec:
-        for r in self.rows:
-            if r.full_key == full_key:
-                return r
-        raise KeyError(full_key)
+        return self._by_key[full_key]
+
+    @cached_property
+    def _by_key(self) -> dict[str, RowSpec]:
+        return {r.full_key: r for r in self.rows}
+
+    @cached_property
+    def replacing_rows(self) -> tuple[RowSpec, ...]:
+        """The mixed-form rows printed in place of several template rows (（六）其他处理 as one row)."""
+        return tuple(r for r in self.rows if r.extra and r.replaces)
 
     def review_keys(self) -> list[str]:
         return [f"review.{g}.{c}" for g in self.review_groups for c in self.review_columns]

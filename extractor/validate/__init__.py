@@ -41,9 +41,7 @@ def _substitute(ident: Identity, cells: dict[str, Cell], t: Template) -> tuple[l
     """Mixed form: use the single （六）其他处理 cell in place of its three null 2021 sub-rows."""
     rhs = list(ident.rhs)
     note = None
-    for row in t.rows:
-        if not (row.extra and row.replaces):
-            continue
+    for row in t.replacing_rows:
         for key in list(rhs):
             for rep in row.replaces:
                 prefix = f"{row.section}.{rep}."

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 import yaml
@@ -46,6 +46,7 @@ _SPACES = re.compile(r"[\s\u3000\xa0]+")
 MAX_NUMBER_DIGITS = 200
 
 
+@lru_cache(maxsize=262144)  # a document's cell texts repeat ("0", "—", labels); ParsedValue is frozen
 def parse_value(text: str) -> ParsedValue:
     """``"+156"`` -> 156, ``"-18"`` -> -18, ``"3189300元"`` -> 3189300 (unit 元),
     ``"12.50万元"`` -> 12.5 (unit 万元), ``"—"``/``"无"``/``"/"``/``""`` -> blank, else text."""
