@@ -546,3 +546,37 @@ def test_source_lines_are_escaped(tmp_path: Path) -> None:
     line = rep.cells["apply.carried_over.total"].prov.line
     assert "<svg" not in html.split('id="source-lines">', 1)[1].split("</script>", 1)[0]
     assert bad["apply.carried_over.total"][1] in json.loads(data)[str(line)]
+
+
+def test_double_click_zooms_in_where_it_was_clicked(tmp_path: Path) -> None:
+    """A double click on the page image zooms in one step and keeps the point clicked under the pointer;
+    the keys + and - step too."""
+    rep = _report(PDF_FAILED)
+    script = """
+      var img=document.querySelector('.pimg img'), r=img.getBoundingClientRect();
+      var x=r.left+r.width*0.7, y=Math.min(r.top+r.height*0.4, window.innerHeight-50);
+      var fx=(x-r.left)/r.width, fy=(y-r.top)/r.height;
+      img.dispatchEvent(new MouseEvent('dblclick',{bubbles:true,clientX:x,clientY:y}));
+      var r2=img.getBoundingClientRect(), z1=document.body.dataset.zoom;
+      document.dispatchEvent(new KeyboardEvent('keydown',{key:'+',bubbles:true}));
+      var z2=document.body.dataset.zoom;
+      document.dispatchEvent(new KeyboardEvent('keydown',{key:'-',bubbles:true}));
+      document.dispatchEvent(new KeyboardEvent('keydown',{key:'-',bubbles:true}));
+      document.body.dataset.m=JSON.stringify({z1:z1, z2:z2, z3:document.body.dataset.zoom,
+        fx:fx, fy:fy, gx:(x-r2.left)/r2.width, gy:(y-r2.top)/r2.height, w:r.width, w2:r2.width});"""
+    import json
+
+    doc = _run(tmp_path, render_review_html(PDF_FAILED, rep), script)
+    m = json.loads(doc.xpath("//body")[0].get("data-m"))
+    assert (m["z1"], m["z2"], m["z3"]) == ("1.25", "1.5", "1")
+    assert m["w2"] == pytest.approx(1.25 * m["w"], rel=0.02)
+    assert m["gx"] == pytest.approx(m["fx"], abs=0.02) and m["gy"] == pytest.approx(m["fy"], abs=0.02)
+
+
+def test_html_cells_show_their_source_table_cell() -> None:
+    path = REAL / "docs" / "shuyang_fgj_2023.html"
+    rep = _report(path)
+    key = "apply.new_received.total"
+    p = rep.cells[key].prov
+    td = _q(_tree(render_review_html(path, rep)), "td", "cell", data_key=key)[0]
+    assert p.table is not None and td.get("data-grid") == f"table {p.table}, row {p.row}, column {p.col}"

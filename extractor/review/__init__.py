@@ -70,11 +70,12 @@ def _queue(ctx: Ctx) -> str:
                      f'<span class="qk">{escape(key)}</span> = {escape(fmt(cell.value) or "?")} '
                      f'<span class="why">{escape(reason + where)}</span></li>')
     n = len(items)
-    body = f'<ol class="qlist">{"".join(items)}</ol>' if items else '<p class="note">No cell to review.</p>'
+    body = f'<ol class="qlist">{"".join(items)}</ol>' if items else ""
+    none = "" if items else '<span class="note">No cell to review.</span>'
     return (f'<div id="queue" data-count="{n}"><div class="qbar"><b>To review ({n})</b>'
             '<button type="button" id="qprev" title="previous cell to review (p)">◀ previous</button>'
             f'<span id="qpos">– / {n}</span>'
-            '<button type="button" id="qnext" title="next cell to review (n)">next ▶</button></div>'
+            f'<button type="button" id="qnext" title="next cell to review (n)">next ▶</button>{none}</div>'
             f"{body}</div>")
 
 

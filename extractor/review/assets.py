@@ -96,7 +96,8 @@ JS = r"""
   }
   // ---------------------------------------------------------------- provenance
   var F=[['key','key'],['value','value'],['raw','raw text'],['source','source'],['confidence','confidence'],
-         ['reason','reason'],['page','page'],['bbox','bbox (x0, top, x1, bottom)'],['line','line'],['rowline','row label line'],['unit','unit']];
+         ['reason','reason'],['page','page'],['bbox','bbox (x0, top, x1, bottom)'],['line','line'],['rowline','row label line'],
+         ['grid','source table cell (from 0)'],['unit','unit']];
   var TEXT_OF={line:'linetext', rowline:'rowtext'};
   function contextLines(n){
     var box=document.createElement('div'); box.className='ctx';
@@ -115,7 +116,7 @@ JS = r"""
         b.appendChild(document.createTextNode(' ')); b.appendChild(c);}});
     p.textContent=''; p.appendChild(t);
     if(td.dataset.line&&!td.dataset.page){var cx=contextLines(parseInt(td.dataset.line,10)); if(cx) p.appendChild(cx);}
-    if(!td.dataset.bbox){var n=document.createElement('div'); n.className='note';
+    if(!td.dataset.bbox&&document.body.classList.contains('paged')){var n=document.createElement('div'); n.className='note';
       n.textContent='no box on a page image for this cell'; p.appendChild(n);}
   }
   // ---------------------------------------------------------------- review list

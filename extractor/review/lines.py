@@ -24,7 +24,7 @@ def source_lines(source: Path | bytes | None, report: Report) -> dict[int, str]:
         if report.sha256 and raw.sha256 != report.sha256:
             return {}
         doc = textlayer.to_document(raw, opts)
-    except (ExtractorError, OSError):
+    except (ExtractorError, OSError, ValueError):  # the page is still worth having without the lines
         return {}
     if doc.format != report.format:
         return {}

@@ -97,7 +97,7 @@ def _cell_attrs(ctx: Ctx, key: str, cell: Cell, kind: str, src_line: str) -> str
         "page": "" if p.page is None else str(p.page), "bbox": bbox_text(p.bbox),
         "line": "" if p.line is None else str(p.line), "linetext": src_line,
         "rowline": "" if row_line is None else str(row_line), "rowtext": row_text[:LINE_TEXT_MAX],
-        "unit": cell.unit or "",
+        "grid": "" if p.table is None else f"table {p.table}, row {p.row}, column {p.col}", "unit": cell.unit or "",
     }
     return " ".join(f'data-{k}="{escape(v, quote=True)}"' for k, v in data.items())
 
