@@ -90,7 +90,7 @@ class LabelMatcher:
         for variants in self._variants:
             best = max((similarity(n, v) for n in forms for v in variants), default=0.0)
             if best < 100.0:
-                best = max(best, self._suffix_score(forms[-1], variants))
+                best = self._suffix_score(forms[-1], variants, best)
             out.append(best)
         return tuple(out)
 
@@ -99,13 +99,17 @@ class LabelMatcher:
         return max(self.scores(label), default=0.0)
 
     @staticmethod
-    def _suffix_score(n: str, variants: list[str]) -> float:
-        """The row's own label at the end of a longer one: scans and PDF text put pieces of merged group
-        cells and vertical text in front of it ("理结(三) 不予公1.属于国家秘密")."""
-        best = 0.0
+    def _suffix_score(n: str, variants: list[str], best: float) -> float:
+        """``best``, or better: the row's own label at the end of a longer one (scans and PDF text put
+        pieces of merged group cells and vertical text in front of it: "理结(三) 不予公1.属于国家秘密").
+        A suffix whose character ratio cannot lift it above ``best`` even with every token shared is not
+        tokenised: the result is the same, without a jieba call per suffix length."""
         for v in variants:
             if len(v) >= SUFFIX_MIN_CHARS and len(n) > len(v):
-                best = max(best, similarity(n[-len(v):], v) - SUFFIX_PENALTY)
+                tail = n[-len(v):]
+                if CHAR_WEIGHT * fuzz.ratio(tail, v) + TOKEN_WEIGHT * 100.0 - SUFFIX_PENALTY <= best:
+                    continue
+                best = max(best, similarity(tail, v) - SUFFIX_PENALTY)
         return best
 
     @lru_cache(maxsize=65536)  # noqa: B019 — one matcher per template, kept for the process
