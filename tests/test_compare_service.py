@@ -89,3 +89,9 @@ def test_compare_errors(base: str) -> None:
     r = httpx.get(base + "/v1/compare/nope", timeout=10)
     assert r.status_code == 404 and r.json()["error"]["code"] == "compare_not_found"
     assert "/v1/compare" in httpx.get(base + "/openapi.json", timeout=10).json()["paths"]
+
+
+def test_a_document_without_tables_is_refused(base: str) -> None:
+    r = _post(base, HZQ[0].read_bytes(), b'{"not": "a report"}', ("a.pdf", "b.json"))
+    assert r.status_code == 422 and r.json()["error"]["code"] == "tables_not_found"
+    assert r.json()["error"]["message"].startswith("b (b.json)")

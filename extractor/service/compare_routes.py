@@ -36,9 +36,7 @@ def _install_compare(app: Any, svc: "Service") -> None:
                              "schema": {"type": "string"}},
             "X-Review-Ids": {"description": "the review ids of a and b, comma separated",
                              "schema": {"type": "string"}},
-            "Link": {"description": '</v1/compare/{id}>; rel="compare"', "schema": {"type": "string"}}},
-            "links": {"page": {"operationId": "compare_page", "description": "the page of this comparison",
-                               "parameters": {"compare_id": "$response.header.X-Compare-Id"}}}},
+            "Link": {"description": '</v1/compare/{id}>; rel="compare"', "schema": {"type": "string"}}}},
         **_error_responses(400, 408, 413, 415, 422, 500, 501, 503, 504),
     }
 
@@ -50,7 +48,8 @@ def _install_compare(app: Any, svc: "Service") -> None:
                              json_schema_extra={"enum": ["auto", "2019", "2021"]}),
     ) -> Any:
         """Extract two documents and compare them year over year: every key's change, the carry-over check,
-        the changes worth a look. The response's ``X-Compare-Id`` names its page."""
+        the changes worth a look. The response's ``X-Compare-Id`` names its page. A document in which no
+        statistics table is found is refused (422 ``tables_not_found``): there is nothing to compare."""
         if template not in ("auto", "2019", "2021"):
             return _json_error(422, "options", f"template must be auto, 2019 or 2021, not {template!r}")
         if svc.workers.busy >= svc.concurrency:
@@ -70,6 +69,10 @@ def _install_compare(app: Any, svc: "Service") -> None:
         if "error" in out:
             return _job_error(out, 422)
         ra, rb = out["reports"]
+        for field, name, rep in (("a", na, ra), ("b", nb, rb)):
+            if rep.get("template") is None:  # nothing to compare: no statistics table was found
+                return _json_error(422, "tables_not_found", f"{field} ({name}): no statistics tables found "
+                                   "(template null); nothing to compare")
         rids = (svc.reviews.put(na, da, ra), svc.reviews.put(nb, db, rb))
         # the page lives at /v1/compare/{id}: ../review/{rid} is /v1/review/{rid}
         reviews = (f"../review/{rids[0]}" if rids[0] else None, f"../review/{rids[1]}" if rids[1] else None)

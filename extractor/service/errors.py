@@ -17,11 +17,11 @@ _ERROR_SCHEMA = {
 
 
 def _error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
-    text = {400: "malformed request body (code bad_request)", 404: "unknown review id",
+    text = {400: "malformed request body (code bad_request)", 404: "unknown review or comparison id",
             408: "the request body did not arrive in time (code request_timeout)", 413: "upload too large (code limit)",
             415: "unsupported format (code unsupported)",
             422: "unreadable document or invalid request (codes empty, decode, corrupt, encrypted, input, "
-                 "options, request)",
+                 "options, request; /v1/compare: tables_not_found)",
             500: "the worker died (code crashed), ran out of memory (memory), an engine failed (engine) or a "
                  "bug (internal)", 501: "an optional component is missing",
             503: "all workers busy (code busy); retry later", 504: "the work ran past the timeout (code timeout)"}
