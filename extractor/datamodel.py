@@ -21,6 +21,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
+from .errors import ErrorCode
+
 SCHEMA_VERSION = "1.1"  # 1.1: Cell.reading, Report.extra_cells added; Report.errors (never filled) removed
 
 BBox = tuple[float, float, float, float]
@@ -309,7 +311,7 @@ class Check(_Model):
 
 
 class ErrorInfo(_Model):
-    code: str
+    code: ErrorCode = Field(description="stable error code (extractor.errors.ErrorCode)")
     message: str
     stage: str | None = None
 

@@ -11,6 +11,7 @@ import zlib
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ..errors import ErrorCode
 from ..options import Limits
 from .records import BatchRecord, failed
 from .source_base import CHUNK, Entry, Prepared, Source, _hidden
@@ -56,7 +57,7 @@ class _Archive(Source):
                           "(limits max_zip_member_bytes / max_file_bytes)", stage="ingest")
         except Exception as err:  # BadZipFile, TarError, EOFError, zlib/lzma errors, NotImplementedError (method)
             dest.unlink(missing_ok=True)
-            code = "encrypted" if "encrypted" in str(err) or "password" in str(err) else "corrupt"
+            code: ErrorCode = "encrypted" if "encrypted" in str(err) or "password" in str(err) else "corrupt"
             return failed(e.name, code, f"cannot extract the archive member: {err}", stage="ingest")
         e.path, e.temporary = dest, True
         return Prepared(dest, h.hexdigest(), size)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-from ..errors import MissingDependencyError
+from ..errors import MissingDependencyError, error_code
 from ..options import Options
 from .records import Outcome, failed
 from .supervisor import Job, Supervisor
@@ -68,7 +68,7 @@ class _Stage:
             sha = str(sha) if sha else None
             if self.only_needs_ocr and str(batch["status"][i]) != "needs_ocr":
                 rec = Outcome(str(batch["record"][i]), str(name), str(batch["status"][i]), sha,
-                              str(batch["code"][i]) or None)
+                              error_code(str(batch["code"][i])))
             else:
                 rec = self._run(Job(int(jid), str(path), str(name), sha))
             for k, v in (("id", int(jid)), ("path", str(path)), ("name", str(name)), ("sha256", sha or ""),
@@ -121,7 +121,7 @@ def run_ray(run: Run, options: Options, workers: int, address: str | None, init:
             for jid, rec, status, code in zip(batch["id"], batch["record"], batch["status"], batch["code"],
                                               strict=True):
                 job = jobs.pop(int(jid))
-                run.finish(job, Outcome(str(rec), job.name, str(status), job.sha256, str(code) or None),
+                run.finish(job, Outcome(str(rec), job.name, str(status), job.sha256, error_code(str(code))),
                            entries.pop(job.id))
     finally:
         if started and not address:

@@ -5,6 +5,8 @@ with an error code. Codes are those of ``extractor.errors`` plus the batch-only 
 
 - ``not_a_report``: the document was read but holds no standard statistics table (the report, with
   ``template: null`` and its warnings, is kept in the record);
+- ``tables_not_found``: the document looks like an annual report (title, section headings or row labels)
+  but no statistics table was recovered;
 - ``timeout``: no result within ``Limits.timeout_s`` (the worker was killed and replaced);
 - ``memory``: the worker ran out of its ``Limits.max_memory_mb``;
 - ``crashed``: the worker process died on the document (segfault, ``os._exit``, killed from outside);
@@ -24,7 +26,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from ..datamodel import ErrorInfo, Report
-from ..errors import ExtractorError
+from ..errors import ErrorCode, ExtractorError
 from ..options import Options
 from ..pipeline import extract
 
@@ -49,7 +51,7 @@ class Outcome:
     path: str
     status: str
     sha256: str | None = None
-    code: str | None = None
+    code: ErrorCode | None = None
 
     @classmethod
     def of(cls, rec: BatchRecord) -> Outcome:
@@ -61,7 +63,7 @@ class Outcome:
         return BatchRecord(path=self.path, sha256=self.sha256, status=self.status, error=err)
 
 
-def failed(path: str, code: str, message: str, *, sha256: str | None = None, seconds: float = 0.0,
+def failed(path: str, code: ErrorCode, message: str, *, sha256: str | None = None, seconds: float = 0.0,
            stage: str | None = None) -> BatchRecord:
     return BatchRecord(path=path, sha256=sha256, status="failed", seconds=round(seconds, 4),
                        error=ErrorInfo(code=code, message=message, stage=stage))
@@ -107,7 +109,7 @@ class Extractor:
                               seconds=secs(), stage=e.stage)
             return failed(shown, e.code, e.message, sha256=sha256, seconds=secs(), stage=e.stage)
         except Exception as e:  # the isolation boundary: record class, message and traceback
-            code = "memory" if _memory_error(e) else "internal"
+            code: ErrorCode = "memory" if _memory_error(e) else "internal"
             rec = failed(shown, code, f"{type(e).__name__}: {e}", sha256=sha256, seconds=secs())
             rec.traceback = traceback.format_exc()
             return rec

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, LimitExceededError
+from ..errors import ErrorCode, InputError, LimitExceededError
 from ..ingest import open_regular
 from ..options import Limits
 from .records import BatchRecord, failed
@@ -26,7 +26,7 @@ class Entry:
     member: Any = None  # zipfile.ZipInfo / tarfile.TarInfo
     index: int = 0
     temporary: bool = False
-    problem: tuple[str, str] | None = None  # (code, message): recorded as failed without reading anything
+    problem: tuple[ErrorCode, str] | None = None  # (code, message): recorded as failed without reading anything
 
 
 @dataclass

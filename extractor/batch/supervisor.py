@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from ..errors import EngineError
+from ..errors import EngineError, ErrorCode
 from ..options import Options
 from . import worker as worker_mod
 from .records import Outcome, failed
@@ -139,7 +139,7 @@ class Supervisor:
     def job_tmp(self, job: Job) -> str:
         return os.path.join(self.tmp, f"job-{job.id}")
 
-    def _fail(self, w: _Worker, code: str, message: str) -> tuple[Job, Outcome]:
+    def _fail(self, w: _Worker, code: ErrorCode, message: str) -> tuple[Job, Outcome]:
         job = w.job
         assert job is not None
         rec = failed(job.name, code, message, sha256=job.sha256, seconds=time.monotonic() - job.started,
