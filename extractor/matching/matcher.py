@@ -6,7 +6,8 @@ from __future__ import annotations
 import logging
 from functools import cache, lru_cache
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from ..templates import RowSpec, Template, models_dir
 from .normalize import normalize_label
@@ -74,6 +75,10 @@ class LabelMatcher:
         self.rows = [r for r in template.rows]
         self._index = {r.full_key: i for i, r in enumerate(self.rows)}
         self._variants = [[normalize_label(v) for v in r.labels] for r in self.rows]
+        # every row's variants in one list (the cdist columns), with the row each belongs to
+        self._flat = [v for vs in self._variants for v in vs]
+        self._flat_row = [i for i, vs in enumerate(self._variants) for _ in vs]
+        self._flat_tokens = [tokens(v) if v else frozenset() for v in self._flat]
         self._groups = [[normalize_label(v) for v in g] for g in template.groups]
         self._group_prefixes = sorted({v for g in self._groups for v in g if v}, key=len, reverse=True)
 
@@ -84,33 +89,51 @@ class LabelMatcher:
     def scores(self, label: str) -> tuple[float, ...]:
         """The label's score against every row of the template, in ``rows`` order: computed once per label
         (a batch meets the same printed labels in document after document; a document scores each of its
-        labels against every row, and most of them several times)."""
+        labels against every row, and most of them several times). Each score is ``similarity`` of the
+        label's best form and the row's best variant (or a suffix of the label, see ``_suffix_bounds``); the
+        character ratios of all forms against all variants come from one ``rapidfuzz.process.cdist`` call."""
         forms = self._forms(label)
-        out = []
-        for variants in self._variants:
-            best = max((similarity(n, v) for n in forms for v in variants), default=0.0)
-            if best < 100.0:
-                best = self._suffix_score(forms[-1], variants, best)
-            out.append(best)
+        flat, rows_of = self._flat, self._flat_row
+        out = [0.0] * len(self.rows)
+        if flat:
+            ratios = process.cdist(forms, flat, scorer=fuzz.ratio, dtype=np.float64).tolist()
+            for n, row_ratios in zip(forms, ratios, strict=True):
+                if not n:
+                    continue  # similarity of an empty label is 0
+                ta = tokens(n)
+                for v, tb, ch, r in zip(flat, self._flat_tokens, row_ratios, rows_of, strict=True):
+                    if not v:
+                        continue
+                    if n == v:
+                        sim = 100.0
+                    else:
+                        tok = 200.0 * len(ta & tb) / (len(ta) + len(tb)) if ta and tb else 0.0
+                        sim = CHAR_WEIGHT * ch + TOKEN_WEIGHT * tok
+                    if sim > out[r]:
+                        out[r] = sim
+        n = forms[-1]
+        for k, bound in self._suffix_bounds(n):
+            r = rows_of[k]
+            if out[r] < 100.0 and bound > out[r]:
+                v = flat[k]
+                out[r] = max(out[r], similarity(n[-len(v):], v) - SUFFIX_PENALTY)
         return tuple(out)
 
     def best(self, label: str) -> float:
         """The label's score against the row it matches best."""
         return max(self.scores(label), default=0.0)
 
-    @staticmethod
-    def _suffix_score(n: str, variants: list[str], best: float) -> float:
-        """``best``, or better: the row's own label at the end of a longer one (scans and PDF text put
-        pieces of merged group cells and vertical text in front of it: "理结(三) 不予公1.属于国家秘密").
-        A suffix whose character ratio cannot lift it above ``best`` even with every token shared is not
-        tokenised: the result is the same, without a jieba call per suffix length."""
-        for v in variants:
+    def _suffix_bounds(self, n: str) -> list[tuple[int, float]]:
+        """The row's own label at the end of a longer one (scans and PDF text put pieces of merged group
+        cells and vertical text in front of it: "理结(三) 不予公1.属于国家秘密"): for each variant that may end
+        the label, its index and the most its suffix match can score (the character ratio with every token
+        shared). Only a suffix whose bound beats the row's score is tokenised and scored: the result is that
+        of scoring every suffix, without a jieba call per suffix length."""
+        out = []
+        for k, v in enumerate(self._flat):
             if len(v) >= SUFFIX_MIN_CHARS and len(n) > len(v):
-                tail = n[-len(v):]
-                if CHAR_WEIGHT * fuzz.ratio(tail, v) + TOKEN_WEIGHT * 100.0 - SUFFIX_PENALTY <= best:
-                    continue
-                best = max(best, similarity(tail, v) - SUFFIX_PENALTY)
-        return best
+                out.append((k, CHAR_WEIGHT * fuzz.ratio(n[-len(v):], v) + TOKEN_WEIGHT * 100.0 - SUFFIX_PENALTY))
+        return out
 
     @lru_cache(maxsize=65536)  # noqa: B019 — one matcher per template, kept for the process
     def _forms(self, label: str) -> tuple[str, ...]:
