@@ -44,9 +44,10 @@ lint: install
 	$(VENV)/bin/mypy extractor
 	$(VENV)/bin/lint-imports --no-cache
 
-## schema: regenerate the published JSON Schema of the Report
+## schema: regenerate the published JSON Schemas (the Report, the Comparison)
 schema: install
 	$(VENV)/bin/extractor schema --out schema/report.schema.json
+	$(VENV)/bin/extractor schema --compare --out schema/compare.schema.json
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache
