@@ -22,13 +22,15 @@ $(RUN_STAMP): pyproject.toml
 	  $(PYTHON) -m venv $(VENV) && $(PY) -m pip install -q --upgrade pip && \
 	  $(PY) -m pip install -q -e ".[docs,ocr,parquet]" && rm -f $(VENV)/.run-* && touch $@; fi
 
-## sysdeps: Debian packages — LibreOffice (DOC/WPS conversion, corpus PDFs), a CJK font and Chromium
-## (headless screenshots of the review page in the tests) — if missing
+## sysdeps: Debian packages — LibreOffice (DOC/WPS conversion, corpus PDFs), a CJK font, Chromium
+## (headless screenshots of the review page in the tests), curl and jq (the README's commands, run by a test)
+## — if missing
 sysdeps:
-	@{ command -v soffice >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1; } || { \
-	  echo "installing libreoffice-writer fonts-noto-cjk chromium (Debian)"; \
+	@{ command -v soffice >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 && command -v curl >/dev/null 2>&1 \
+	   && command -v jq >/dev/null 2>&1; } || { \
+	  echo "installing libreoffice-writer fonts-noto-cjk chromium curl jq (Debian)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	    libreoffice-writer fonts-noto-cjk chromium >/dev/null; }
+	    libreoffice-writer fonts-noto-cjk chromium curl jq >/dev/null; }
 
 ## run: the main job on the bundled corpus — batch-extract corpora/real, print the summary and the score
 run: $(RUN_STAMP)
