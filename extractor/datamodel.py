@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from .errors import ErrorCode
 
-SCHEMA_VERSION = "1.1"  # 1.1: Cell.reading, Report.extra_cells added; Report.errors (never filled) removed
+SCHEMA_VERSION = "1.2"  # 1.2: warnings are {code, message}; 1.1: Cell.reading, Report.extra_cells added; Report.errors (never filled) removed
 
 BBox = tuple[float, float, float, float]
 Number = int | float
@@ -207,6 +207,36 @@ def homography_box(h: list[float], size: tuple[int, int], box: BBox, factor: flo
     return (min(xs) * factor, min(ys) * factor, max(xs) * factor, max(ys) * factor)
 
 
+# What a reader of a report is told besides its cells, each with a stable code (what a program tests; the
+# message is for people and may change).
+WarningCode = Literal[
+    "undecodable_bytes",  # bytes that did not decode were replaced (ingest)
+    "html_in_text",  # HTML tables inside a text file, read as tables
+    "html_in_script",  # HTML inside string literals of a text file (a script or JSON), read as HTML
+    "photo_rectified",  # a photographed sheet was flattened before OCR; boxes are given in the photo
+    "pages_need_ocr",  # some PDF pages have no text layer
+    "needs_ocr",  # no text layer at all, OCR off or unavailable
+    "no_template",  # no standard statistics table found
+    "tables_not_found",  # it looks like an annual report, but no statistics table was recovered
+    "mixed_form",  # a row printed in a form the template does not have (（六）其他处理 as one row)
+    "readers_disagree",  # the structural and the sequence reader disagree on some cells
+    "cells_repaired",  # OCR cells repaired or inferred from the identities
+    "cells_missing",  # template cells not found in the document
+]
+
+
+class ReportWarning(_Model):
+    code: WarningCode = Field(description="stable code of the warning")
+    message: str = Field(description="what happened, for a person")
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+
+def warning(code: WarningCode, message: str) -> ReportWarning:
+    return ReportWarning(code=code, message=message)
+
+
 class TextPage(_Model):
     """What the text-layer PDF reader found on one page: its ruled tables (native grids), the words outside
     them (unruled tables are rebuilt from these), and its text lines; table recovery lays them out. A grid
@@ -231,7 +261,7 @@ class Document(_Model):
     words: list[Word] = Field(default_factory=list, description="positioned words (OCR or PDF text)")
     needs_ocr: bool = False
     ocr_engine: str | None = None
-    warnings: list[str] = Field(default_factory=list)
+    warnings: list[ReportWarning] = Field(default_factory=list)
     text_pages: list[TextPage] = Field(default_factory=list, description="text-layer PDF pages as the reader "
                                        "found them (ruled grids, words, lines): tables/ makes their tables")
     scan_pages: list[ScanPage] = Field(default_factory=list, description="page images as the scan reader "
@@ -337,7 +367,7 @@ class Report(_Model):
     units: dict[str, str] = Field(default_factory=dict)
     rows: list[RowMatch] = Field(default_factory=list)
     checks: list[Check] = Field(default_factory=list)
-    warnings: list[str] = Field(default_factory=list)
+    warnings: list[ReportWarning] = Field(default_factory=list)
     timings: dict[str, float] = Field(default_factory=dict)
 
     @property

@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import re
 import time
-from typing import Any
+from typing import Any, Final
 
 from . import ingest, metadata, tables, textlayer
-from .datamodel import Cell, Document, Report
+from .datamodel import Cell, Document, Report, warning
 from .errors import InputError
 from .matching.align import align, merge_fragments
 from .matching.detect import detect_template, select_statistics_tables
@@ -58,7 +58,7 @@ def extract(source: str | bytes | os.PathLike[str] | None = None, options: Optio
 
 
 # The warning prefix of a document that looks like an annual report but yields no statistics table.
-TABLES_NOT_FOUND = "tables_not_found"
+TABLES_NOT_FOUND: Final = "tables_not_found"
 # Reports on this year and later follow a national template (国办公开办函〔2019〕60号).
 FIRST_TEMPLATE_YEAR = 2019
 # The templates' section headings (二、三、四 of every report); two of them make a document report-like.
@@ -125,7 +125,7 @@ def _second_reading(doc: Document, cells: dict[str, Cell], t: Template, assigned
     agreement = cross_check(cells, read_sequence(doc.lines, t), t, ocr=bool(doc.ocr_engine))
     summary = agreement.summary()
     if summary:
-        report.warnings.append(summary)
+        report.warnings.append(warning("readers_disagree", summary))
     if any(k.startswith(f"{r.full_key}.") for r in t.rows if r.extra and r.replaces for k in agreement.taken):
         infer_mixed_form(cells, t, assigned)  # the single （六） row changed: its sub-rows follow
 
@@ -138,7 +138,7 @@ def build_report(doc: Document, opts: Options | None = None) -> Report:
                     ocr_engine=doc.ocr_engine)
     if doc.needs_ocr:
         report.status = "needs_ocr"
-        report.warnings.append("no text layer: the document needs OCR")
+        report.warnings.append(warning("needs_ocr", "no text layer: the document needs OCR"))
         return report
     lines = [ln.text for ln in doc.lines]
     full = "\n".join(lines)
@@ -153,12 +153,12 @@ def build_report(doc: Document, opts: Options | None = None) -> Report:
         t, report.template_evidence = detect_template(normalize_text(full), cands, all_templates(), report.year)
     t1 = time.perf_counter()
     if t is None:
-        report.warnings.append("no standard statistics table found (template null)")
+        report.warnings.append(warning("no_template", "no standard statistics table found (template null)"))
         why = _report_like(report.title, report.year, full, report.template_evidence)
         if why:  # an annual report whose tables were not recovered: never "ok", the batch counts it
             report.status = "partial"
-            report.warnings.append(f"{TABLES_NOT_FOUND}: the document looks like an annual report ({why}) "
-                                   "but no statistics table was recovered")
+            report.warnings.append(warning(TABLES_NOT_FOUND, f"the document looks like an annual report ({why}) "
+                                           "but no statistics table was recovered"))
         report.timings = {"tables": t1 - t0}
         return report
     report.template = t.id  # type: ignore[assignment]
@@ -178,7 +178,8 @@ def build_report(doc: Document, opts: Options | None = None) -> Report:
     if doc.ocr_engine:  # OCR readings may be corrected by the identities; a text layer never is
         fixed = repair_confusions(cells, t) + infer_hidden(cells, t)
         if fixed:
-            report.warnings.append(f"{len(fixed)} cells repaired or inferred from identities: {', '.join(fixed[:8])}")
+            report.warnings.append(warning("cells_repaired", f"{len(fixed)} cells repaired or inferred from "
+                                           f"identities: {', '.join(fixed[:8])}"))
     report.checks = check_identities(cells, t) + narrative_checks(doc.lines, cells, t)
     flag_cells(cells, report.checks)
     report.cells = {k: cells[k] for k in t.keys()}
@@ -186,6 +187,6 @@ def build_report(doc: Document, opts: Options | None = None) -> Report:
     missing = [k for k in t.keys() if cells[k].source == "missing"]
     if missing:
         report.status = "partial"
-        report.warnings.append(f"{len(missing)} of {len(t.keys())} cells not found")
+        report.warnings.append(warning("cells_missing", f"{len(missing)} of {len(t.keys())} cells not found"))
     report.timings = {"tables": t1 - t0, "matching": t2 - t1, "values_validation": time.perf_counter() - t2}
     return report

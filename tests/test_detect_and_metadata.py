@@ -23,7 +23,7 @@ def test_pre_2019_report_has_no_template() -> None:
     rep = extract(PRE_2019)
     assert rep.template is None and rep.cells == {} and rep.status == "ok"
     assert rep.year == 2017 and rep.organ == "某某县人民政府"
-    assert any("template null" in w for w in rep.warnings)
+    assert any(w.code == "no_template" for w in rep.warnings)
 
 
 def test_unrelated_text_has_no_template() -> None:

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..datamodel import Format
+from ..datamodel import Format, ReportWarning, warning
 from ..errors import DecodeError, EmptyDocumentError, InputError, LimitExceededError, UnsupportedFormatError
 from ..options import Limits
 
@@ -37,7 +37,7 @@ class RawInput:
     format: Format
     sha256: str
     text: str | None = None  # decoded text for text-like formats
-    warnings: list[str] = field(default_factory=list)  # e.g. undecodable bytes replaced
+    warnings: list[ReportWarning] = field(default_factory=list)  # e.g. undecodable bytes replaced
 
 
 def _zip_format(data: bytes, limits: Limits) -> Format:
@@ -220,13 +220,13 @@ def _read_path(path: Path, limits: Limits) -> bytes:
     return data
 
 
-def _text_format(data: bytes, text: str | None, limits: Limits, warnings: list[str]) -> tuple[str, Format]:
+def _text_format(data: bytes, text: str | None, limits: Limits, warnings: list[ReportWarning]) -> tuple[str, Format]:
     """Decode (counting replaced bytes into ``warnings``), check the text limits, sniff text vs HTML."""
     if text is None:
         text, bad = decode_counted(data, limits.max_bad_bytes_share)
         if bad:
-            warnings.append(f"{bad} undecodable bytes replaced by U+FFFD (limit max_bad_bytes_share="
-                            f"{limits.max_bad_bytes_share:g})")
+            warnings.append(warning("undecodable_bytes", f"{bad} undecodable bytes replaced by U+FFFD (limit "
+                                    f"max_bad_bytes_share={limits.max_bad_bytes_share:g})"))
     if len(text) > limits.max_text_chars:
         raise LimitExceededError(f"text has {len(text)} characters; limit max_text_chars={limits.max_text_chars}")
     if not text.strip():
@@ -255,7 +255,7 @@ def load(source: str | bytes | os.PathLike[str], limits: Limits, name: str | Non
     (one line ending in a file extension) but names no file, and a folder, are ``input`` errors: a typo in
     a file name is not a report."""
     text: str | None = None
-    warnings: list[str] = []
+    warnings: list[ReportWarning] = []
     if isinstance(source, str) and not as_text and "\n" not in source and len(source) < 4096:
         if os.path.isdir(source):
             raise InputError(f"a folder, not a document: {source} (extractor batch reads folders)")

@@ -119,7 +119,7 @@ def render_review_html(source: Path | bytes | None, report: Report, dpi: int = 1
     ctx = Ctx(report, failed, lines=source_lines(source, report))
     tables = tables_html(ctx)
     counts = kind_counts(report.all_cells, failed)
-    notes = "".join(f'<p class="note">warning: {escape(w)}</p>' for w in report.warnings)
+    notes = "".join(f'<p class="note">warning: {escape(str(w))}</p>' for w in report.warnings)
     title = report.title or report.source or "document"
     summary = {"source": report.source, "sha256": report.sha256, "template": report.template,
                "failed_identities": [c.id for c in failed_identities(report)], "counts": counts}

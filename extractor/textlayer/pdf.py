@@ -35,6 +35,7 @@ from ..datamodel import (
     TextLine,
     TextPage,
     Word,
+    warning,
 )
 from ..errors import CorruptDocumentError, EncryptedDocumentError, ExtractorError, LimitExceededError
 from ..ingest import RawInput
@@ -240,7 +241,7 @@ def _read(pdf: Any, raw: RawInput, options: Options) -> Document:
     if len(empty_pages) == n:
         doc.needs_ocr = True
     elif empty_pages:
-        doc.warnings.append(f"pages without a text layer (need OCR): {empty_pages}")
+        doc.warnings.append(warning("pages_need_ocr", f"pages without a text layer (need OCR): {empty_pages}"))
     return doc
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..datamodel import Document, Provenance, TextLine
+from ..datamodel import Document, Provenance, TextLine, warning
 from ..ingest import RawInput
 from ..options import Options
 
@@ -67,9 +67,10 @@ def load(raw: RawInput, options: Options) -> Document:
 
             inner = RawInput(name=raw.name, data=html.encode("utf-8"), format="html", sha256=raw.sha256, text=html)
             doc = load_html(inner, options)
-            doc.warnings.insert(0, "HTML found inside string literals of a text file (a script or JSON): read as HTML")
+            doc.warnings.insert(0, warning("html_in_script", "HTML found inside string literals of a text file (a script "
+                                                              "or JSON): read as HTML"))
             return doc
         text = _tables_as_tab_rows(text, options)
-        warnings.append("HTML tables inside a text file: read as tables")
+        warnings.append(warning("html_in_text", "HTML tables inside a text file: read as tables"))
     text = _BR.sub(" ", text)
     return Document(name=raw.name, format="text", lines=text_to_lines(text), warnings=warnings)

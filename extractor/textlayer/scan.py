@@ -20,7 +20,19 @@ from typing import Any
 
 import numpy as np
 
-from ..datamodel import BBox, Document, Format, PageFrame, PageGrid, Provenance, ScanPage, SealCover, Word
+from ..datamodel import (
+    BBox,
+    Document,
+    Format,
+    PageFrame,
+    PageGrid,
+    Provenance,
+    ReportWarning,
+    ScanPage,
+    SealCover,
+    Word,
+    warning,
+)
 from ..errors import CorruptDocumentError, LimitExceededError, MissingDependencyError
 from ..ingest import RawInput
 from ..ocr import get_engine
@@ -149,7 +161,7 @@ def _ocr(images: Iterator[np.ndarray], raw: RawInput, options: Options, fmt: For
     engine = None  # loaded with the first page: a page refused by a limit never pays for the engine
     words: list[Word] = []
     pages: list[ScanPage] = []
-    warnings: list[str] = []
+    warnings: list[ReportWarning] = []
     for pno, img in enumerate(images, 1):
         if engine is None:
             engine = get_engine(options.ocr_engine)
@@ -157,7 +169,7 @@ def _ocr(images: Iterator[np.ndarray], raw: RawInput, options: Options, fmt: For
         flat = rectify(img, quad) if quad is not None else None
         if flat is not None:
             img = flat.image
-            warnings.append(f"page {pno}: {flat.describe()}; boxes are given in the photo")
+            warnings.append(warning("photo_rectified", f"page {pno}: {flat.describe()}; boxes are given in the photo"))
         mask = stamp_mask(img)
         if mask is not None:
             img = drop_seal_ink(img)

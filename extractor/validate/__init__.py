@@ -15,7 +15,7 @@ import itertools
 from collections.abc import Iterable, Sequence
 
 from .._unionfind import DisjointSets
-from ..datamodel import Cell, Check, Number, Provenance
+from ..datamodel import Cell, Check, Number, Provenance, ReportWarning, warning
 from ..templates import Identity, Template
 from ..values.assign import SPLIT_UNIQUE_CONFIDENCE, PlacedSplit, RowReading
 from ..values.glue import Split
@@ -261,7 +261,7 @@ def _mark_split(r: RowReading, options: Sequence[PlacedSplit], n_fit: int, cells
                 "reason": f"{what}: {len(options)} of {n_fit} {ways} that fit the row remain; {decided_by}"})
 
 
-def infer_mixed_form(cells: dict[str, Cell], t: Template, assigned: set[str]) -> list[str]:
+def infer_mixed_form(cells: dict[str, Cell], t: Template, assigned: set[str]) -> list[ReportWarning]:
     """keys.md: the three 2021 sub-rows of a single printed （六）其他处理 row are 0 where it is 0, else null."""
     notes = []
     for row in t.rows:
@@ -269,7 +269,7 @@ def infer_mixed_form(cells: dict[str, Cell], t: Template, assigned: set[str]) ->
             continue
         if any(f"{row.section}.{r}" in assigned for r in row.replaces):
             continue
-        notes.append(f"mixed form: {row.full_key} printed as one row; 2021 sub-rows inferred")
+        notes.append(warning("mixed_form", f"{row.full_key} printed as one row; 2021 sub-rows inferred"))
         for col in row.columns:
             single = cells.get(f"{row.full_key}.{col}")
             v = single.value if single else None

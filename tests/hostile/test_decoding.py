@@ -18,7 +18,8 @@ def test_one_bad_byte_is_replaced_and_counted() -> None:
     text, n = decode_counted(bad)
     assert n >= 1 and "\ufffd" in text
     raw = load(bad, Limits())
-    assert raw.format == "text" and raw.warnings and "undecodable bytes replaced" in raw.warnings[0]
+    assert raw.format == "text" and raw.warnings and raw.warnings[0].code == "undecodable_bytes"
+    assert "undecodable bytes replaced" in raw.warnings[0].message
     assert extract(bad).template == extract(good).template is not None
 
 

@@ -108,7 +108,7 @@ def test_bench_photo_matches_gold_with_boxes_in_the_photo() -> None:
     rep = extract(BENCH / "photo" / "docs" / f"{stem}.pdf")
     s = score_document(gold, rep.model_dump(), stem)
     assert s.right == s.total, s.wrong
-    assert sum("photographed sheet rectified" in w for w in rep.warnings) == gold["pages"]
+    assert sum(w.code == "photo_rectified" and "photographed sheet rectified" in w.message for w in rep.warnings) == gold["pages"]
     # each read cell's box lies on the photographed sheet (the generator's corners, photo pixels -> points)
     shot = gold["damage"]["photo"]  # the PDF holds each photo at shot["dpi"]: points = pixels * 72 / dpi
     for key, cell in rep.cells.items():

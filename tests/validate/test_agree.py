@@ -72,7 +72,7 @@ def test_a_converter_shifted_review_row_is_recovered_and_flagged() -> None:
     rep = extract(ROOT / "corpora/converted/conv_markitdown_pdf/docs/real__szfgs2024.md")
     upheld = rep.cells["review.review.upheld"]
     assert upheld.value == 72 and upheld.review
-    assert any("readers disagree" in w for w in rep.warnings)
+    assert any(w.code == "readers_disagree" and "readers disagree" in w.message for w in rep.warnings)
 
 
 def test_a_shredded_table_read_by_order_is_confirmed_by_the_identities() -> None:
