@@ -8,14 +8,25 @@ import logging
 from typing import Any
 
 import numpy as np
+import yaml
 
 from ..datamodel import Provenance, Word
 from ..errors import EngineError, MissingDependencyError
 from ..settings import settings
+from ..templates import models_dir
 
 INSTALL_HINT = "OCR needs the 'ocr' extra: pip install 'zfxxgk-extractor[ocr]' (rapidocr==3.10.0 and onnxruntime)"
 # Two intra-op threads: measured 2.6 s/page at 200 dpi on 2 cores vs 4.7 s with one (tooling notes §4).
 DEFAULT_THREADS = 2
+
+
+def tuned_params() -> dict[str, Any]:
+    """The engine parameters chosen for this job by measurement (models/ocr/rapidocr.yaml, with the numbers)."""
+    path = models_dir() / "ocr" / "rapidocr.yaml"
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return dict(data)
 
 
 def _use_gpu() -> bool:
@@ -38,6 +49,7 @@ class RapidOcrEngine:
         logging.getLogger("RapidOCR").setLevel(logging.WARNING)
         n = threads or settings().ocr_threads or DEFAULT_THREADS
         params: dict[str, Any] = {
+            **tuned_params(),
             "Global.log_level": settings().ocr_log_level,  # rapidocr logs every model load at INFO otherwise
             "EngineConfig.onnxruntime.intra_op_num_threads": n,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
