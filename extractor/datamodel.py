@@ -63,6 +63,8 @@ class SourceCell(_Model):
     reading: Reading = "text"
     space_only: bool = Field(False, description="a line of text holding only white space: in text with one "
                              "cell per line (HTML through get_text) a cell whose content was a space")
+    spanned: bool = Field(False, description="a grid position covered by the cell to its left (HTML colspan, "
+                          "DOCX gridSpan): no cell of its own")
 
 
 class SourceRow(_Model):

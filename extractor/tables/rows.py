@@ -119,7 +119,11 @@ def row_to_candidates(row: SourceRow, grid: bool = False) -> list[RowCandidate]:
     if len(row.cells) == 1 and row.cells[0].space_only:  # a line of white space: a possible blank cell
         tok = ValueToken(text="", prov=row.cells[0].prov, empty=True, weak=True)
         return [RowCandidate(label="", values=[tok], prov=row.prov)]
-    pieces = [p for c in row.cells for p in _split_cell(c)]
+    pieces: list[_Piece] = []
+    for c in row.cells:
+        if c.spanned and pieces and pieces[-1].kind == "label":
+            continue  # the rest of a label cell spanning columns (colspan): part of the label, not a blank cell
+        pieces.extend(_split_cell(c))
     out: list[RowCandidate] = []
     labels: list[_Piece] = []
     values: list[_Piece] = []

@@ -118,6 +118,7 @@ class _Grid:
 
     rows: list[list[str]] = field(default_factory=list)
     above: dict[int, str] = field(default_factory=dict)  # text of the last merge-start cell per column
+    spanned: set[tuple[int, int]] = field(default_factory=set)  # positions covered by a cell to their left
 
     def add_row(self, tr: Any, mode: VMergeMode) -> None:
         row = [""] * _int_val(tr, "w:trPr/w:gridBefore", 0)
@@ -129,17 +130,20 @@ class _Grid:
                 text = self.above.get(col, "") if mode == "repeat" else ""
             elif _val(tc, "w:tcPr/w:hMerge") not in (None, "restart"):  # legacy horizontal merge
                 text = ""
+                self.spanned.add((len(self.rows), col))
             else:
                 text = _cell_text(tc)
                 self.above[col] = text
             row.append(text)
+            self.spanned.update((len(self.rows), col + dc) for dc in range(1, span))
             row.extend([""] * (span - 1))
         self.rows.append(row)
 
 
 def _source_table(grid: _Grid, index: int) -> SourceTable:
     rows = [
-        SourceRow(cells=[SourceCell(text=t, prov=Provenance(table=index, row=r, col=c)) for c, t in enumerate(row)],
+        SourceRow(cells=[SourceCell(text=t, prov=Provenance(table=index, row=r, col=c), spanned=(r, c) in grid.spanned)
+                         for c, t in enumerate(row)],
                   prov=Provenance(table=index, row=r))
         for r, row in enumerate(grid.rows)
     ]

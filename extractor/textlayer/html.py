@@ -150,13 +150,15 @@ def grid_cells(table: Any) -> int:
     return total
 
 
-def expand_grid(table: Any, max_cells: int | None = None) -> list[list[str]]:
-    """Cell texts on the table's grid; positions covered by a row/col span are "". ``limit`` when the grid
-    would have more than ``max_cells`` positions (checked before it is built)."""
+def expand_grid(table: Any, max_cells: int | None = None) -> tuple[list[list[str]], set[tuple[int, int]]]:
+    """Cell texts on the table's grid; positions covered by a row/col span are "", and those covered by a
+    column span (the cell to their left) are listed. ``limit`` when the grid would have more than
+    ``max_cells`` positions (checked before it is built)."""
     rows = _table_rows(table)
     if max_cells is not None and (n := grid_cells(table)) > max_cells:
         raise LimitExceededError(f"an HTML table expands to {n} grid cells; limit max_table_cells={max_cells}")
     grid: list[list[str]] = []
+    spanned: set[tuple[int, int]] = set()
     taken: dict[tuple[int, int], bool] = {}
     for r, tr in enumerate(rows):
         row: list[str] = []
@@ -167,6 +169,7 @@ def expand_grid(table: Any, max_cells: int | None = None) -> list[list[str]]:
                 c += 1
             rs, cs = min(_span(td, "rowspan"), len(rows) - r), _span(td, "colspan")
             row.append(cell_text(td))
+            spanned.update((r, c + dc) for dc in range(1, cs))
             row.extend([""] * (cs - 1))
             for dr in range(1, rs):
                 for dc in range(cs):
@@ -176,12 +179,13 @@ def expand_grid(table: Any, max_cells: int | None = None) -> list[list[str]]:
             row.append("")
             c += 1
         grid.append(row)
-    return grid
+    return grid, spanned
 
 
-def _source_table(grid: list[list[str]], index: int) -> SourceTable:
+def _source_table(grid: list[list[str]], spanned: set[tuple[int, int]], index: int) -> SourceTable:
     rows = [
-        SourceRow(cells=[SourceCell(text=t, prov=Provenance(table=index, row=r, col=c)) for c, t in enumerate(row)],
+        SourceRow(cells=[SourceCell(text=t, prov=Provenance(table=index, row=r, col=c), spanned=(r, c) in spanned)
+                         for c, t in enumerate(row)],
                   prov=Provenance(table=index, row=r))
         for r, row in enumerate(grid)
     ]
@@ -231,10 +235,10 @@ class _Reader:
             if self.cells > self.max_cells:
                 raise LimitExceededError(f"the HTML tables expand to at least {self.cells} grid cells; limit "
                                          f"max_table_cells={self.max_cells}")
-        grid = expand_grid(el)
+        grid, spanned = expand_grid(el)
         self.lines.extend("\t".join(row) for row in grid if any(row))
         if any(any(row) for row in grid):  # which grids are statistics tables is for tables/select.py
-            self.tables.append(_source_table(grid, len(self.tables)))
+            self.tables.append(_source_table(grid, spanned, len(self.tables)))
 
 
 def _js_unescape(lit: str) -> str:

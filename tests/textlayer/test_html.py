@@ -47,6 +47,28 @@ def test_rowspan_colspan_expand_to_grid() -> None:
     assert [len(r.cells) for r in review.rows] == [15, 15, 15, 15]
 
 
+def test_a_label_spanning_columns_is_no_blank_cell() -> None:
+    """A row label spanning two columns beside a group cell spanning rows (Shanghai pages: the 三、 cell
+    rowspan=20, （一）予以公开 colspan=2), with the row's own total left blank: the span's second position is
+    part of the label, so the values stay in their columns (it read as a blank natural_person before, every
+    value one column right). The spanned position is marked in the grid; a value's colspan is not dropped."""
+    head = ("<tr><td colspan='3'>申请人情况</td><td>自然人</td><td>商业企业</td><td>科研机构</td><td>社会公益组织</td>"
+            "<td>法律服务机构</td><td>其他</td><td>总计</td></tr>")
+    row1 = "<tr><td colspan='3'>一、本年新收政府信息公开申请数量</td>" + "".join(f"<td>{v}</td>" for v in
+                                                                      (821, 35, "&nbsp;", "&nbsp;", 2, 1, 859)) + "</tr>"
+    row2 = "<tr><td rowspan='3'>三、本年度办理结果</td><td colspan='2'>（一）予以公开</td>" + "".join(
+        f"<td>{v}</td>" for v in (258, 12, "&nbsp;", "&nbsp;", 1, 1, "&nbsp;")) + "</tr>"
+    page = f"<html><body><p>2019年政府信息公开工作年度报告</p><table>{head}{row1}{row2}</table></body></html>"
+    doc = _doc(page)
+    cells = doc.tables[0].rows[2].cells
+    assert [c.spanned for c in cells][:4] == [False, False, True, False]
+    rep = extract(page.encode("utf-8"), {"template": "2019"})
+    got = [rep.cells[f"apply.result.disclosed.{c}"].value for c in
+           ("natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total")]
+    assert got == [258, 12, None, None, 1, 1, None]
+    assert rep.cells["apply.new_received.natural_person"].value == 821
+
+
 def test_numbers_split_over_inline_tags_and_nbsp_blanks(tmp_path: Path) -> None:
     gold = copy.deepcopy(GOLD)
     for k in [k for k in gold["cells"] if k.startswith("review.review.")]:
