@@ -73,8 +73,12 @@ REVIEW = ("review",)
 SUITS = ("suit_direct", "suit_after_review")
 # Order matters: more specific first (上年结转 before 结转下年, 行政复议/诉讼 sub-results before totals).
 APPLY_TOPICS = (CARRIED_OVER, CARRIED_FORWARD, NEW, FINISHED, COMPLETED, RULES, ACTIVE)
+# An outcome named in the clause makes it speak of that outcome's column, not of the cases: "未发生…被行政复议
+# 纠错或行政诉讼败诉情形" says none was corrected (a case lost in court is the agency's 结果纠正), not that no
+# review was filed.
 SUB_RESULTS = {"结果维持": "upheld", "维持": "upheld", "结果纠正": "corrected", "纠正": "corrected",
-               "其他结果": "other", "尚未审结": "pending", "未审结": "pending"}
+               "纠错": "corrected", "败诉": "corrected", "其他结果": "other", "尚未审结": "pending",
+               "未审结": "pending"}
 
 
 def _has(clause: str, toks: frozenset[str], words: tuple[str, ...]) -> bool:

@@ -88,3 +88,22 @@ def test_rules_statements_name_rules_alone(sentence: str, stated: list[int]) -> 
     gold = load_gold(SZ)
     text = render(gold, "").replace("二、主动公开政府信息情况", sentence + "\n二、主动公开政府信息情况")
     assert [c.lhs for c in narrative(extract(text)) if c.id.endswith(".rules")] == stated
+
+
+def test_none_corrected_is_not_none_reviewed() -> None:
+    """"未发生…被行政复议纠错或行政诉讼败诉情形" states that no case was corrected or lost, not that there was
+    no review: it is checked against 结果纠正, which the table has at 0 while its review total is 55."""
+    from extractor.datamodel import Cell, TextLine
+    from extractor.templates import load_template
+    from extractor.validate.narrative import narrative_checks
+
+    t = load_template("2019")
+    cells = {k: Cell(value=0, source="read") for k in t.keys()}
+    cells["review.review.upheld"] = Cell(value=50, source="read")
+    cells["review.review.total"] = Cell(value=55, source="read")
+    lines = [TextLine(text="全年未发生因依申请公开被行政复议纠错或行政诉讼败诉情形。")]
+    (check,) = narrative_checks(lines, cells, t)
+    assert check.rhs_keys == ["review.review.corrected"] and check.status == "pass"
+    lines = [TextLine(text="全年未发生因政府信息公开被申请行政复议的情况。")]
+    (check,) = narrative_checks(lines, cells, t)
+    assert check.rhs_keys == ["review.review.total"] and check.status == "fail"  # a none that the table denies
