@@ -1,15 +1,15 @@
 """The service's state, shared by its endpoints: the worker processes, the temporary folder, the review store."""
 
 import asyncio
-import concurrent.futures as cf
 import os
 import shutil
 import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from ..isolation import Done, Failed
 from ..options import Limits
 from .pool import Workers
 from .reviews import ReviewStore
@@ -25,7 +25,7 @@ class Service:
         self.timeout = timeout
         self.tmp_root = tmp_root
         self.tmp: Path | None = None
-        self.workers = Workers(concurrency, limits.max_memory_mb, recycle_after)
+        self.workers = Workers(concurrency, limits.max_memory_mb, recycle_after, timeout_s=timeout)
         self.reviews = ReviewStore(review_keep, review_max_bytes)
         # comparison pages (rendered HTML as the stored bytes), kept as many as review pages
         self.compares = ReviewStore(review_keep, review_max_bytes)
@@ -51,30 +51,23 @@ class Service:
                 shutil.rmtree(self.tmp, ignore_errors=True)
                 self.tmp = None
 
-    async def run(self, fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
-        """``fn(*args, tmp)`` in a free worker with the timeout; ``{"error": {...}}`` when busy, timed out or
+    async def run(self, fn: Callable[..., Any], *args: Any) -> dict[str, Any]:
+        """``fn(*args)`` in a free worker with the timeout; ``{"error": {...}}`` when busy, timed out or
         crashed. The job's temporary folder is gone when this returns."""
         self.start()
-        assert self.tmp is not None
-        pool = self.workers.acquire()
-        if pool is None:
+        fut = self.workers.submit(fn, *args)
+        if fut is None:
             return {"error": {"status": 503, "code": "busy",
                               "message": f"all {self.concurrency} workers are busy; retry later"}}
-        job_tmp = tempfile.mkdtemp(prefix="job-", dir=self.tmp)
-        healthy = False
-        try:
-            fut = pool.submit(fn, *args, job_tmp)
-            out = await asyncio.wait_for(asyncio.wrap_future(fut), self.timeout)
-            healthy = True
-            return out
-        except TimeoutError:
-            return {"error": {"status": 504, "code": "timeout",
-                              "message": f"the work took more than {self.timeout:g} s; the worker was replaced"}}
-        except (cf.process.BrokenProcessPool, MemoryError):
-            return {"error": {"status": 500, "code": "crashed", "message": "the worker died on this document"}}
-        finally:
-            if healthy:
-                self.workers.release(pool)
-            else:
-                await asyncio.to_thread(self.workers.replace, pool)
-            await asyncio.to_thread(shutil.rmtree, job_tmp, True)
+        result = await asyncio.wrap_future(fut)  # cancelled (the client went away): the worker is replaced
+        if isinstance(result, Done):
+            return cast(dict[str, Any], result.value)
+        return {"error": self._error(result)}
+
+    def _error(self, failed: Failed) -> dict[str, Any]:
+        if failed.code == "timeout":
+            return {"status": 504, "code": "timeout",
+                    "message": f"the work took more than {self.timeout:g} s; the worker was replaced"}
+        if failed.code == "crashed":
+            return {"status": 500, "code": "crashed", "message": "the worker died on this document"}
+        return {"status": 500, "code": failed.code, "message": failed.message}  # memory, internal
