@@ -216,3 +216,37 @@ def test_a_stalled_upload_times_out_and_frees_its_admission() -> None:
         assert time.monotonic() - t0 < 3 and svc.admitted == 0
     finally:
         svc.close()
+
+
+def test_each_worker_failure_is_its_http_answer_and_the_worker_is_replaced(tmp_path: Path) -> None:
+    """``Service.run`` over ``extractor.isolation``: timeout 504, a dead worker 500 ``crashed``, memory 500
+    ``memory``, a job that raises 500 ``internal``; each time the next job still runs, nothing is left."""
+    import asyncio
+
+    from extractor.options import Limits
+    from extractor.service import Service
+    from tests.batch import jobs
+
+    svc = Service(1, Limits(max_memory_mb=768), 2.0, 0, 0, tmp_path, None)
+
+    async def go() -> list[dict[str, Any]]:
+        out = [await svc.run(jobs.echo, {"ok": 1})]
+        for fn in (jobs.sleep, jobs.kill, jobs.alloc, jobs.boom):
+            out.append(await svc.run(fn, 60) if fn is jobs.sleep else await svc.run(fn))
+            out.append(await svc.run(jobs.echo, {"ok": 2}))
+        return out
+
+    try:
+        svc.start()
+        ok, timeout, ok1, crashed, ok2, memory, ok3, internal, ok4 = asyncio.run(go())
+        assert ok == {"ok": 1} and ok1 == ok2 == ok3 == ok4 == {"ok": 2}
+        assert timeout["error"] == {"status": 504, "code": "timeout",
+                                    "message": "the work took more than 2 s; the worker was replaced"}
+        assert crashed["error"] == {"status": 500, "code": "crashed", "message": "the worker died on this document"}
+        assert memory["error"]["status"] == 500 and memory["error"]["code"] == "memory"
+        assert internal["error"]["code"] == "internal" and "injected failure" in internal["error"]["message"]
+        assert svc.workers.busy == 0
+        assert svc.tmp is not None and not [p for p in svc.tmp.iterdir() if p.name.startswith("job-")]
+    finally:
+        svc.close()
+    assert list(tmp_path.iterdir()) == []
