@@ -12,7 +12,7 @@ A job is ``fn(*args)`` (a module-level function, sent by reference) in a worker 
 ``Done(value)`` or ``Failed`` with an error code: ``timeout`` (no result within ``timeout_s``: the worker
 is killed), ``memory`` (a ``MemoryError`` in the job, or a resident set over ``max_memory_mb``: the
 worker is killed), ``crashed`` (the worker died: a segfault, ``os._exit``, a kill from outside) or
-``internal`` (the job raised; the worker stays). A job may return ``Retire(value)``: its worker exits
+``internal`` (the job raised, or its value cannot be pickled; the worker stays). A job may return ``Retire(value)``: its worker exits
 after sending the value (the batch does so after a memory record: the heap of a process that hit its cap
 is not worth trusting), as it does after ``max_jobs`` jobs; a retired or killed worker is replaced.
 
@@ -28,7 +28,11 @@ polling each busy worker's resident set from ``/proc`` and killing it past the c
 after its worker was killed.
 
 ``Pool`` is driven by one thread (``poll`` in a loop); ``Background`` drives it from a thread of its own
-for callers that cannot poll (the service's event loop) and gives each job a ``Future``.
+for callers that cannot poll (the service's event loop) and gives each job a ``Future``. The batch gives
+jobs to idle workers only (a document's time starts when it is sent); the service's ``Background`` also
+gives a job to a worker still starting or retiring (``submit(..., hold=True)``: sent once the worker is
+ready, its timeout counting from the submission, as a request's does). After more than
+``max_start_failures`` workers in a row die before they are ready, ``Pool.broken`` says why.
 
 Not chosen: ``loky`` (a dead worker breaks the executor and fails every pending job; no per-job
 timeout), ``pebble`` (per-job timeout and worker restart, but no memory cap or memory-vs-crash verdict,
