@@ -11,9 +11,10 @@
     GET  /openapi.json         the OpenAPI document
 
 **Workers.** Each request's work (an extraction, or the rendering of a review page) runs in one of
-``concurrency`` worker processes (``spawn``), each its own single-process pool: at most ``concurrency``
-run at once and a request that finds none free gets 503 at once. A worker that overruns the per-request
-timeout is killed and replaced (504); only that request is affected. Workers cap their address space at
+``concurrency`` worker processes (``spawn``) of an ``extractor.isolation.Pool``, the one batch uses: at most
+``concurrency`` run at once and a request that finds none free gets 503 at once. A worker that overruns the
+per-request timeout or its memory is killed and replaced (504, 500 ``memory``); only that request is
+affected. Workers cap their address space at
 ``Limits.max_memory_mb``, write no core dumps, die with the service, and are recycled after
 ``recycle_after`` jobs so that their memory stays flat.
 
