@@ -6,10 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from urllib.parse import urljoin
 
@@ -17,35 +13,15 @@ import httpx
 import pytest
 
 from tests.conftest import REAL, ROOT
+from tests.servers import served
 
 HZQ = [REAL / "docs" / "hzq2023_working.pdf", REAL / "docs" / "hzq2024_working.pdf"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def base() -> Iterator[str]:
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "extractor", "serve", "--port", str(port), "--concurrency", "1",
-                             "--timeout", "120"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("the server did not start within 20 s")
+    with served("--concurrency", "1", "--timeout", "120", cwd=ROOT) as (url, _):
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def _post(base: str, a: bytes, b: bytes, names: tuple[str, str] = ("a.pdf", "b.pdf"), **data: str) -> httpx.Response:

@@ -12,7 +12,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REAL
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -131,16 +131,10 @@ def test_batch_pipe_to_jq_runs_as_written(sandbox: Path) -> None:
     assert json.loads(r.stdout).get("ok", 0) >= 1
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_service_block_runs_as_written(sandbox: Path) -> None:
     """The service block with a free port for 8000: the server from its own command, then each curl line."""
     assert shutil.which("curl"), "curl is needed for the README's service lines: apt-get install curl (make sysdeps)"
-    port = str(_free_port())
+    port = str(free_port())
     cmds = [c.replace("8000", port) for c in _command_lines(_section("### HTTP service").split("```bash\n", 1)[1]
                                                             .split("```", 1)[0])]
     serve, curls = cmds[0], cmds[1:]

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -17,31 +14,13 @@ import pytest
 
 from benchmarks.score import score_document
 from tests.conftest import REAL, load_gold
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.servers import served
 
 
 @pytest.fixture(scope="module")
 def base() -> Iterator[str]:
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "extractor", "serve", "--port", str(port), "--concurrency", "2",
-                             "--timeout", "60"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("the server did not start within 20 s")
+    with served("--concurrency", "2", "--timeout", "60") as (url, proc):
         yield url
-    finally:
         children = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _child_of(p, proc.pid)]
         assert any("spawn_main" in _cmdline(p) for p in children), "the service ran no worker process"
         proc.terminate()

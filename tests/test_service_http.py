@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -25,6 +24,7 @@ import pytest
 from extractor import extract
 from tests.batch.hostile import write_hostile
 from tests.conftest import REAL
+from tests.servers import free_port
 
 DOCS = sorted((REAL / "docs").iterdir())
 PDF = REAL / "docs" / "hzq2023_working.pdf"
@@ -32,12 +32,6 @@ TEXT = REAL / "docs" / "002_0843dfdf5e1a4b6d.txt"
 MAX_BYTES = 1_000_000
 REVIEW_KEEP = 4
 STATUS = {"limit": 413, "unsupported": 415, "empty": 422, "decode": 422, "corrupt": 422, "encrypted": 422}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _children(pid: int) -> list[int]:
@@ -61,7 +55,7 @@ class Server:
     def __init__(self, tmp: Path, concurrency: int = 2, timeout: float = 60.0, env: dict[str, str] | None = None):
         self.tmp = tmp
         self.tmp.mkdir(parents=True, exist_ok=True)
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(tmp.parent / f"server-{self.port}.log", "wb")  # noqa: SIM115
         self.proc = subprocess.Popen(
