@@ -14,7 +14,8 @@ from typing import ClassVar, Literal, get_args
 ExtractionErrorCode = Literal["error", "input", "empty", "unsupported", "decode", "corrupt", "encrypted", "limit",
                               "outside_source", "missing_dependency", "engine", "timeout", "template", "options"]
 BatchErrorCode = Literal["not_a_report", "tables_not_found", "memory", "crashed", "internal"]
-ServiceErrorCode = Literal["bad_request", "not_found", "method_not_allowed", "request_timeout", "busy", "http_error"]
+# (an HTTP status the service has no name for answers ``http_<status>``, e.g. ``http_503`` from the server)
+ServiceErrorCode = Literal["bad_request", "request", "not_found", "method_not_allowed", "request_timeout", "busy"]
 ErrorCode = Literal[ExtractionErrorCode, BatchErrorCode, ServiceErrorCode]
 ERROR_CODES: frozenset[str] = frozenset(get_args(ExtractionErrorCode) + get_args(BatchErrorCode)
                                         + get_args(ServiceErrorCode))

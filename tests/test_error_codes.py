@@ -32,6 +32,7 @@ def test_service_codes_are_error_codes() -> None:
 
     assert set(service_errors.STATUS_BY_CODE) <= errors.ERROR_CODES
     assert set(service_errors.HTTP_CODES.values()) <= errors.ERROR_CODES
+    assert service_errors.INVALID_REQUEST in errors.ERROR_CODES
 
 
 def test_records_take_only_known_codes() -> None:

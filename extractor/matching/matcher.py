@@ -49,8 +49,11 @@ def similarity(a: str, b: str) -> float:
         return 0.0
     if a == b:
         return 100.0
-    ch = fuzz.ratio(a, b)
-    ta, tb = tokens(a), tokens(b)
+    return _blend(fuzz.ratio(a, b), tokens(a), tokens(b))
+
+
+def _blend(ch: float, ta: frozenset[str], tb: frozenset[str]) -> float:
+    """The similarity of two different labels from their character ratio and their token sets."""
     tok = 200.0 * len(ta & tb) / (len(ta) + len(tb)) if ta and tb else 0.0
     return CHAR_WEIGHT * ch + TOKEN_WEIGHT * tok
 
@@ -104,11 +107,7 @@ class LabelMatcher:
                 for v, tb, ch, r in zip(flat, self._flat_tokens, row_ratios, rows_of, strict=True):
                     if not v:
                         continue
-                    if n == v:
-                        sim = 100.0
-                    else:
-                        tok = 200.0 * len(ta & tb) / (len(ta) + len(tb)) if ta and tb else 0.0
-                        sim = CHAR_WEIGHT * ch + TOKEN_WEIGHT * tok
+                    sim = 100.0 if n == v else _blend(ch, ta, tb)
                     if sim > out[r]:
                         out[r] = sim
         n = forms[-1]

@@ -4,7 +4,9 @@ status of every extraction error code."""
 
 from typing import Any
 
-STATUS_BY_CODE = {"limit": 413, "unsupported": 415, "empty": 422, "decode": 422, "corrupt": 422,
+from ..errors import ErrorCode
+
+STATUS_BY_CODE: dict[ErrorCode, int] = {"limit": 413, "unsupported": 415, "empty": 422, "decode": 422, "corrupt": 422,
                   "encrypted": 422, "input": 422, "outside_source": 422, "options": 422, "timeout": 504, "missing_dependency": 501,
                   "engine": 500, "template": 500}
 
@@ -28,7 +30,10 @@ def _error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {c: {"description": text[c], "content": {"application/json": {"schema": _ERROR_SCHEMA}}} for c in codes}
 
 
-HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 408: "request_timeout", 413: "limit"}
+HTTP_CODES: dict[int, ErrorCode] = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 408: "request_timeout", 413: "limit"}
+
+
+INVALID_REQUEST: ErrorCode = "request"  # a request whose fields do not validate (422)
 
 
 def _json_error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Any:
@@ -50,7 +55,7 @@ def _install_error_handlers(app: Any) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> Any:
         parts = [f"{'.'.join(str(x) for x in e.get('loc', ()))}: {e.get('msg', '')}" for e in exc.errors()[:5]]
-        return _json_error(422, "request", "invalid request: " + "; ".join(parts))
+        return _json_error(422, INVALID_REQUEST, "invalid request: " + "; ".join(parts))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> Any:

@@ -18,7 +18,7 @@ from statistics import median
 from ..datamodel import Provenance, Reading, SourceCell, SourceRow, Word
 from ..pageimage.rules import skew_angle
 from ..values.parse import is_number
-from .layout import OCR_BOXES, Box, boxes, cluster_lines, page_point, slot, split_cells
+from .layout import OCR_BOXES, Box, boxes, cluster_lines, page_point, slot, split_cells, union
 
 # Blank cells: a row's numbers are placed in the columns of the nearest fuller row within this many lines
 # (a sub-table of the template has at most 26 rows; blanks come in runs of a few rows).
@@ -43,8 +43,7 @@ def _signed(text: str) -> bool:
 
 def _cell(b: Box, page: int) -> SourceCell:
     """A cell of OCR boxes: the union of their original (not deskewed) boxes, the least sure reading."""
-    bbs = [w.prov.bbox for w in b.words if w.prov.bbox]
-    bbox = (min(x[0] for x in bbs), min(x[1] for x in bbs), max(x[2] for x in bbs), max(x[3] for x in bbs))
+    bbox = union(w.prov.bbox for w in b.words if w.prov.bbox)
     return SourceCell(text=b.text, confidence=min(w.confidence for w in b.words), reading=reading_of(list(b.words)),
                       prov=Provenance(page=page, bbox=bbox))
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from statistics import median
 from typing import Literal
 
-from ..datamodel import Word
+from ..datamodel import BBox, Word
 from ..values.parse import is_number, parse_value
 
 
@@ -223,6 +223,12 @@ def cell_text(tokens: Iterable[str]) -> str:
     return out
 
 
+def union(bboxes: Iterable[BBox]) -> BBox:
+    """The box holding all these boxes."""
+    bs = list(bboxes)
+    return min(b[0] for b in bs), min(b[1] for b in bs), max(b[2] for b in bs), max(b[3] for b in bs)
+
+
 # ---------------------------------------------------------------- columns
 
 
@@ -239,4 +245,4 @@ def slot(positions: Sequence[float], columns: Sequence[float], tol: float) -> li
 
 
 __all__ = ["OCR_BOXES", "OCR_IN_CELL", "TEXT_WORDS", "Box", "LayoutSettings", "boxes", "cell_text",
-           "cluster_lines", "join", "page_point", "slot", "split_cells"]
+           "cluster_lines", "join", "page_point", "slot", "split_cells", "union"]

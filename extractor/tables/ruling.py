@@ -31,7 +31,7 @@ from ..datamodel import BBox, PageFrame, PageGrid, Provenance, SourceCell, Sourc
 from ..pageimage.seal import SEAL_TEXT_MAX
 from ..values.parse import is_number
 from .geometry import empty_cell, reading_of
-from .layout import OCR_IN_CELL, Box, cell_text, cluster_lines
+from .layout import OCR_IN_CELL, Box, cell_text, cluster_lines, union
 
 # Numbers in one cell more than this many box heights apart (centres) are on two lines.
 STACKED_LINES = 0.6
@@ -111,10 +111,6 @@ def _without_seal_text(placed: list[Box], hidden: Callable[[float, float], bool]
     return out
 
 
-def _union(boxes: list[BBox]) -> BBox:
-    return min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)
-
-
 class _Pager:
     """Upright-frame pixel rectangles back to page units."""
 
@@ -145,7 +141,7 @@ def _grid_rows(g: PageGrid, placed: dict[int, list[Box]], page: int, pager: _Pag
             if hidden is not None and c1 - c0 == 1 and c0 in values:
                 words = _without_seal_text(words, hidden)
             if words:
-                bbox = _union([p.words[0].prov.bbox for p in words if p.words[0].prov.bbox])
+                bbox = union(p.words[0].prov.bbox for p in words if p.words[0].prov.bbox)
                 cells.append(SourceCell(text=_cell_text(words), confidence=min(p.words[0].confidence for p in words),
                                         reading=reading_of([p.words[0] for p in words]),
                                         prov=prov.model_copy(update={"bbox": bbox})))
