@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from ..datamodel import Document, Provenance, SourceRow, SourceTable, TextLine, TextPage
+from ..datamodel import Document, Provenance, SourceCell, SourceRow, SourceTable, TextLine, TextPage
 from . import unruled, unruled_cells
 from .layout import cell_text
 
@@ -66,9 +66,16 @@ def _renumber(t: SourceTable, index: int) -> SourceTable:
 
 
 def _joined(t: SourceTable) -> SourceTable:
-    """A ruled table with each cell's lines (as pdfplumber extracts them, newline-separated) joined."""
-    rows = [r.model_copy(update={"cells": [c.model_copy(update={"text": cell_text(c.text.split("\n"))})
-                                           for c in r.cells]}) for r in t.rows]
+    """A ruled table with each cell's lines (as pdfplumber extracts them, newline-separated) joined and
+    trimmed; a cell (row, table) already so is kept as it is, not copied."""
+    def raw(c: SourceCell) -> bool:
+        return "\n" in c.text or c.text != c.text.strip()
+
+    if not any(raw(c) for r in t.rows for c in r.cells):
+        return t
+    rows = [r if not any(raw(c) for c in r.cells) else r.model_copy(update={"cells": [
+        c.model_copy(update={"text": cell_text(c.text.split("\n"))}) if raw(c) else c for c in r.cells]})
+        for r in t.rows]
     return t.model_copy(update={"rows": rows})
 
 
